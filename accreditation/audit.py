@@ -1,0 +1,27 @@
+"""The audit trail: services call record(); nothing edits or deletes an entry through the portal.
+
+The client's address comes from the request being served (RequestContextMiddleware), so services
+never take a request and a scheduled job records no address.
+"""
+
+from contextvars import ContextVar
+
+from .models import AuditEvent
+
+current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+
+
+def record(*, actor, action: str, target=None, summary: str = "", data: dict | None = None) -> AuditEvent:
+    """Append one audit event. `actor` may be None for the system."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor.email if actor else "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        summary=summary,
+        ip_address=current_ip.get(),
+        data=data or {},
+    )

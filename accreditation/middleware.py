@@ -1,0 +1,59 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import audit
+
+SESSION_STARTED = "_session_started"
+SESSION_LAST_SEEN = "_session_last_seen"
+# Write "last seen" at most this often, so a busy page does not save the session every request.
+LAST_SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """Sign people out after 30 idle minutes, and 12 hours after they signed in, whatever."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED)
+            last_seen = request.session.get(SESSION_LAST_SEEN, started)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if started is None:
+                request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = now
+            elif now - last_seen > idle or now - started > absolute:
+                logout(request)
+                messages.info(request, "You were signed out because your session timed out. Please sign in again.")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            elif now - last_seen > LAST_SEEN_RESOLUTION:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class RequestContextMiddleware:
+    """Make the client's address known to the audit trail for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = audit.current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.current_ip.reset(token)
+
+
+def client_ip(request):
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
+        return forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
+    return request.META.get("REMOTE_ADDR") or None

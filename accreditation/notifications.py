@@ -1,0 +1,49 @@
+"""Every email the portal sends goes through here.
+
+send() renders templates/emails/<template>.{subject.txt,txt,html} and writes an OutboxMessage in
+the caller's transaction. After commit a task delivers it; if the broker cannot be reached the row
+stays pending and the periodic outbox sweep delivers it later. Nothing is lost with a rollback,
+because nothing is queued before commit.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def send(*, to, template: str, context: dict | None = None, attachments: list | None = None) -> OutboxMessage:
+    """Queue one email to `to` (an address or a list of them) built from `template`."""
+    recipients = [to] if isinstance(to, str) else sorted(set(to))
+    ctx = {
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "HW_TEAM_EMAIL": settings.HW_TEAM_EMAIL,
+        "SITE_URL": settings.SITE_URL,
+        **(context or {}),
+    }
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", ctx).split())
+    message = OutboxMessage.objects.create(
+        template=template,
+        to=recipients,
+        subject=subject[:300],
+        body_text=render_to_string(f"emails/{template}.txt", ctx),
+        body_html=render_to_string(f"emails/{template}.html", ctx),
+        attachments=attachments or [],
+    )
+    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+def enqueue_delivery(message_id: int) -> None:
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.delay(message_id=message_id)
+    except Exception:
+        logger.exception("Could not queue email %s; it stays pending for the outbox sweep", message_id)

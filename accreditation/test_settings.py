@@ -1,0 +1,25 @@
+"""Settings for the test suite: the real settings, with fast hashing, in-memory email and
+isolated private media. DATABASE_URL and CELERY_BROKER_URL still come from the environment, so
+CI runs the same tests against PostgreSQL and Redis."""
+
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="accreditation-test-media-")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="accreditation-no-public-media-")
+if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Tasks run eagerly in tests; tests marked `worker` start a real worker against TEST_REDIS_URL.
+TEST_REDIS_URL = env.str("CELERY_BROKER_URL", default="") or env.str("TEST_REDIS_URL", default="")
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = False
+
+SITE_URL = "http://testserver"

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Support admin"
+# Django's admin is for support staff (superusers) only; H&W admins work in the portal pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accreditation.accounts_urls")),
+    path("", include("schools.urls")),
+    path("", include("portfolios.urls")),
+    path("", include("validation.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "accreditation.errors.not_found"
+handler403 = "accreditation.errors.forbidden"
+handler500 = "accreditation.errors.server_error"

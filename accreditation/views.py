@@ -1,0 +1,104 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import audit, health, services
+from . import home as home_panels
+from .forms import ChoosePasswordForm, PasswordResetRequestForm, SignInForm
+from .middleware import SESSION_LAST_SEEN, SESSION_STARTED
+
+
+def start_session_clock(request):
+    request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = time.time()
+
+
+@login_required
+def home(request):
+    return render(request, "accreditation/home.html", {"panels": home_panels.panels_for(request.user)})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    report = health.check_all()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        start_session_clock(self.request)
+        audit.record(actor=form.get_user(), action="user.signed_in", target=form.get_user())
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
+
+
+@never_cache
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_send(email=form.cleaned_data["email"])
+        request.session["password_reset_email"] = form.cleaned_data["email"]
+        return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html", {"email": request.session.get("password_reset_email")})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ChoosePasswordForm
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(actor=form.user, action="password.reset", target=form.user)
+        messages.success(self.request, "Your password has been changed. Sign in with your new password.")
+        return response
+
+
+@never_cache
+def invitation(request, token):
+    try:
+        invite = services.invitation_check(token=token)
+    except services.InvitationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
+    form = ChoosePasswordForm(invite.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except services.InvitationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        start_session_clock(request)
+        messages.success(request, "Your password is set and you are signed in.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/invitation.html", {"form": form, "invited_user": invite.user})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -1,0 +1,21 @@
+// Builds the portal's CSS and JS from the installed govuk-frontend package into static/build/
+// (ignored by git). A council service: a system font stack, no GDS Transport, no crown.
+import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "static", "build");
+const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
+mkdirSync(out, { recursive: true });
+
+const result = sass.compile(join(root, "static", "scss", "portal.scss"), {
+  loadPaths: [join(root, "node_modules")],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import", "global-builtin", "color-functions", "slash-div"],
+});
+writeFileSync(join(out, "portal.css"), result.css);
+copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+console.log(`Built ${join(out, "portal.css")} (${result.css.length} bytes) and govuk-frontend.min.js`);

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "schools"
+    verbose_name = "Schools and registration"
+
+    def ready(self):
+        from accreditation import home
+
+        from . import home as school_home
+
+        home.register(school_home.school_panel)

@@ -1,0 +1,34 @@
+"""Who may do what with a school. Views ask these; services ask them again."""
+
+from accreditation.permissions import is_hw_admin
+
+from .models import Membership
+from .selectors import membership_for_user
+
+
+def is_school_user(user) -> bool:
+    return membership_for_user(user) is not None
+
+
+def is_school_member(user, school) -> bool:
+    membership = membership_for_user(user)
+    return membership is not None and membership.school_id == school.pk
+
+
+def is_school_lead(user, school) -> bool:
+    membership = membership_for_user(user)
+    return is_school_member(user, school) and membership.role == Membership.Role.LEAD
+
+
+def can_contribute(user, school) -> bool:
+    """Add and edit evidence and narrative: any active member of the school."""
+    return is_school_member(user, school)
+
+
+def can_manage_team(user, school) -> bool:
+    """Invite colleagues, hand over the lead role, deactivate accounts."""
+    return is_school_lead(user, school) or is_hw_admin(user)
+
+
+def can_view_school(user, school) -> bool:
+    return is_school_member(user, school) or is_hw_admin(user)
