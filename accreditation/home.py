@@ -1,7 +1,9 @@
-"""The home page is made of panels, one per role a person holds.
+"""The home page is made of panels, one per role a person holds, and the header's navigation of
+links each app offers.
 
-Each app registers a function `panel(user) -> Panel | None` in its AppConfig.ready(), so the core
-app shows school, validator and admin work without importing those apps.
+Each app registers a function `panel(user) -> Panel | None` (and `nav(user) -> list[NavItem]`) in
+its AppConfig.ready(), so the core app shows school, validator and admin work without importing
+those apps.
 """
 
 from collections.abc import Callable
@@ -16,7 +18,15 @@ class Panel:
     order: int = 50
 
 
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    order: int = 50
+
+
 _providers: list[Callable] = []
+_nav_providers: list[Callable] = []
 
 
 def register(provider: Callable) -> Callable:
@@ -28,3 +38,15 @@ def register(provider: Callable) -> Callable:
 def panels_for(user) -> list[Panel]:
     panels = [panel for panel in (provider(user) for provider in _providers) if panel is not None]
     return sorted(panels, key=lambda p: p.order)
+
+
+def register_nav(provider: Callable) -> Callable:
+    """`provider(user) -> list[NavItem]`: links for the service navigation bar."""
+    if provider not in _nav_providers:
+        _nav_providers.append(provider)
+    return provider
+
+
+def nav_for(user) -> list[NavItem]:
+    items = [item for provider in _nav_providers for item in provider(user)]
+    return sorted(items, key=lambda item: item.order)
