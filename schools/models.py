@@ -27,6 +27,17 @@ class School(models.Model):
         "named governor for anti-bullying", max_length=200, blank=True, help_text="Kept current by the school."
     )
     from_register = models.BooleanField(default=True, help_text="False when entered by hand; admins check these.")
+
+    class Eligibility(models.TextChoices):
+        UNKNOWN = "unknown", "Not yet judged"
+        MET = "met", "Eligible"
+        NOT_MET = "not_met", "Not eligible"
+        OVERRIDDEN = "overridden", "Eligible by admin override"
+
+    # Kept current by schools.services whenever an inspection is recorded or an admin overrides;
+    # portfolios reads it at submission.
+    eligibility = models.CharField(max_length=12, choices=Eligibility.choices, default=Eligibility.UNKNOWN)
+    eligibility_reason = models.TextField(blank=True, help_text="Why, in words a school understands.")
     register_updated = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -34,6 +45,10 @@ class School(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.urn})"
+
+    @property
+    def eligibility_allows_submission(self):
+        return self.eligibility in (self.Eligibility.MET, self.Eligibility.OVERRIDDEN)
 
     @property
     def is_open(self):

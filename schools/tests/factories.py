@@ -14,6 +14,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     la_name = "Hertfordshire"
     phase = "Primary"
     status = "Open"
+    eligibility = School.Eligibility.MET
     town = "Hertford"
     postcode = "SG13 8DQ"
 
