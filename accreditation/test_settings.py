@@ -2,6 +2,7 @@
 isolated private media. DATABASE_URL and CELERY_BROKER_URL still come from the environment, so
 CI runs the same tests against PostgreSQL and Redis."""
 
+import os
 import tempfile
 
 from .settings import *  # noqa: F403
@@ -17,7 +18,9 @@ if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # Tasks run eagerly in tests; tests marked `worker` start a real worker against TEST_REDIS_URL.
-TEST_REDIS_URL = env.str("CELERY_BROKER_URL", default="") or env.str("TEST_REDIS_URL", default="")
+# CI passes Redis as CELERY_BROKER_URL; Celery would read that variable straight from the
+# environment over any setting, so it is taken out of the environment here.
+TEST_REDIS_URL = os.environ.pop("CELERY_BROKER_URL", "") or env.str("TEST_REDIS_URL", default="")
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
