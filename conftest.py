@@ -71,3 +71,131 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def use_broker():
+    """Send tasks from this test process to a real broker, then go back to eager."""
+    from accreditation.celery import app
+
+    def reset_pools():
+        from kombu import pools
+
+        pools.reset()  # kombu keeps connection pools per broker URL, process-wide
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def switch(url):
+        reset_pools()
+        app.conf.task_always_eager = False
+        app.conf.broker_url = url
+
+    yield switch
+    reset_pools()
+    app.conf.task_always_eager = True
+    app.conf.broker_url = None
+
+
+class WorkerProcess:
+    """A real `celery worker` in its own process, on the test database and a real Redis."""
+
+    def __init__(self, redis_url, database_url, mail_dir):
+        self.redis_url, self.database_url, self.mail_dir = redis_url, database_url, mail_dir
+        self.processes = []
+
+    def start(self, **extra_env):
+        import subprocess
+        import sys
+        import threading
+        import time
+
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
+            "DJANGO_SETTINGS_MODULE": "accreditation.settings",
+            "DEBUG": "true",
+            "DATABASE_URL": self.database_url,
+            "CELERY_BROKER_URL": self.redis_url,
+            "EMAIL_URL": "filemail://",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "SITE_URL": "http://testserver",
+            **{k: str(v) for k, v in extra_env.items()},
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "accreditation",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test{len(self.processes)}@%h",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        process.log = []
+        ready = threading.Event()
+
+        def pump():
+            for line in process.stdout:
+                process.log.append(line)
+                if " ready." in line:
+                    ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        self.processes.append(process)
+        deadline = time.monotonic() + 60
+        while not ready.wait(0.2):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Celery worker did not start:\n" + "".join(process.log))
+        return process
+
+    def kill(self, process):
+        import signal
+
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except Exception:  # noqa: BLE001
+                    process.kill()
+
+    def sent_messages(self):
+        return sorted(self.mail_dir.glob("*.log"))
+
+
+@pytest.fixture
+def celery_worker_process(redis_url, tmp_path, use_broker):
+    """Start real workers against the test database; the test must use django_db(transaction=True)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing_service("a real worker needs the test database on PostgreSQL (set DATABASE_URL)")
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    mail_dir = tmp_path / "sent-email"
+    mail_dir.mkdir()
+    use_broker(redis_url)
+    workers = WorkerProcess(redis_url, database_url, mail_dir)
+    yield workers
+    workers.stop_all()

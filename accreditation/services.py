@@ -9,6 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -117,12 +118,19 @@ def password_reset_send(*, email: str) -> None:
 def outbox_deliver(*, message_id: int) -> bool:
     """Send one pending outbox message. Returns True when this call sent it.
 
-    The row is claimed with a conditional UPDATE first, so two workers never both send it. The one
-    case of a duplicate: the SMTP server accepts the message and the process dies before the row is
-    marked sent; the sweep then reclaims it and sends it again.
+    The row is claimed with a conditional UPDATE first, so two workers never both send it. A claim
+    older than OUTBOX_STALE_CLAIM_SECONDS is taken to have died with its worker and may be claimed
+    again. The one case of a duplicate: the SMTP server accepts the message and the process dies
+    before the row is marked sent; the message is then sent again once the claim is stale.
     """
-    claimed = OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.PENDING).update(
-        status=OutboxMessage.Status.SENDING, claimed_at=timezone.now()
+    now = timezone.now()
+    died_before = now - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+    claimed = (
+        OutboxMessage.objects.filter(pk=message_id)
+        .filter(
+            Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=died_before)
+        )
+        .update(status=OutboxMessage.Status.SENDING, claimed_at=now)
     )
     if not claimed:
         return False
@@ -151,22 +159,31 @@ def outbox_deliver(*, message_id: int) -> bool:
     return True
 
 
-STALE_CLAIM = timedelta(minutes=15)
-
-
 def outbox_sweep(*, limit: int = 500) -> int:
     """Deliver what is still pending (the broker was down, or a worker died mid-send). Idempotent."""
-    OutboxMessage.objects.filter(
-        status=OutboxMessage.Status.SENDING, claimed_at__lt=timezone.now() - STALE_CLAIM
-    ).update(status=OutboxMessage.Status.PENDING)
+    died_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+    waiting = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=died_before)
+    )
     sent = 0
-    for message_id in (
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    ):
+    for message_id in waiting.order_by("id").values_list("id", flat=True)[:limit]:
         try:
             sent += outbox_deliver(message_id=message_id)
         except Exception:
             logger.exception("Outbox message %s failed; it stays pending", message_id)
     return sent
+
+
+def task_failure_report(*, task_name: str, task_id: str, error: str) -> None:
+    """Email the H&W admins and settings.ADMINS that a background task failed for good."""
+    recipients = {email for _, email in settings.ADMINS}
+    recipients |= set(User.objects.filter(is_hw_admin=True, is_active=True).values_list("email", flat=True))
+    logger.error("Task %s (%s) failed: %s", task_name, task_id, error)
+    if not recipients:
+        return
+    with transaction.atomic():
+        notifications.send(
+            to=sorted(recipients),
+            template="task_failed",
+            context={"task_name": task_name, "task_id": task_id, "error": error[:2000], "when": timezone.now()},
+        )

@@ -132,6 +132,13 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 2)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
+# Validating group meetings: defaults for the six meetings proposed for each academic year.
+MEETING_CUTOFF_DAYS = env.int("MEETING_CUTOFF_DAYS", default=21)
+MEETING_DEFAULT_CAPACITY = env.int("MEETING_DEFAULT_CAPACITY", default=12)
+MEETING_DEFAULT_START = env.str("MEETING_DEFAULT_START", default="13:30")
+MEETING_DEFAULT_LENGTH_MINUTES = env.int("MEETING_DEFAULT_LENGTH_MINUTES", default=150)
+MEETING_DEFAULT_LOCATION = env.str("MEETING_DEFAULT_LOCATION", default="County Hall, Pegs Lane, Hertford SG13 8DQ")
+
 # Lock out repeated failures for the pair (email, IP address), for a while, not for good: an
 # attacker elsewhere cannot lock a head teacher out, and a locked-out person can try again later
 # or reset their password.
@@ -242,7 +249,11 @@ EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
     if _key in _email:
         globals()[_key] = _email[_key]
-EMAIL_TIMEOUT = 20
+# For filemail:// (used by the real-worker tests): where each message is written.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "sent-email"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# People told when a background task fails ("Name <email>, ..."), besides active H&W admins.
+ADMINS = [tuple(part.strip().rstrip(">").split("<")) for part in env.list("ADMINS", default=[]) if "<" in part]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SERVICE_NAME} <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -261,10 +272,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task that was not acknowledged (its worker died) is handed out again after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for tasks whose worker died (unacknowledged past the timeout).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=60),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A message claimed for sending longer ago than this is taken to have died with its worker.
+OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=15 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 
 # ----------------------------------------------------------------------------- forms
