@@ -11,3 +11,4 @@ class SchoolsConfig(AppConfig):
         from . import home as school_home
 
         home.register(school_home.school_panel)
+        home.register_nav(school_home.school_nav)

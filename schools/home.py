@@ -1,4 +1,7 @@
-from accreditation.home import Panel
+from django.urls import reverse
+
+from accreditation.home import NavItem, Panel
+from accreditation.permissions import is_hw_admin
 
 from .models import Membership
 from .selectors import membership_for_user
@@ -11,6 +14,24 @@ def school_panel(user):
     return Panel(
         title=membership.school.name,
         template="schools/home_panel.html",
-        context={"membership": membership, "is_lead": membership.role == Membership.Role.LEAD},
+        context={
+            "membership": membership,
+            "school": membership.school,
+            "is_lead": membership.role == Membership.Role.LEAD,
+        },
         order=10,
     )
+
+
+def school_nav(user):
+    items = []
+    if membership_for_user(user) is not None:
+        items.append(NavItem("Your school", reverse("schools:my_school"), order=10))
+    if is_hw_admin(user):
+        items += [
+            NavItem("Registrations", reverse("schools:registration_queue"), order=20),
+            NavItem("Schools", reverse("schools:school_list"), order=21),
+            NavItem("Welcome pack", reverse("schools:welcome_pack_admin"), order=80),
+            NavItem("Eligibility rules", reverse("schools:rule_list"), order=81),
+        ]
+    return items

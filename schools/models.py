@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -45,6 +46,9 @@ class School(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.urn})"
+
+    def get_absolute_url(self):
+        return reverse("schools:school_detail", kwargs={"urn": self.urn})
 
     @property
     def eligibility_allows_submission(self):
@@ -103,6 +107,14 @@ class Registration(models.Model):
     head_teacher = models.CharField(max_length=200)
     governor_name = models.CharField("named governor for anti-bullying", max_length=200)
     equality_declaration = models.BooleanField(default=False)
+    school_address = models.TextField("school's address", blank=True, help_text="Entered by hand only.")
+    school_postcode = models.CharField("school's postcode", max_length=10, blank=True)
+    inspected_on = models.DateField("date of the most recent Ofsted inspection", null=True, blank=True)
+    inspection_rule = models.ForeignKey(
+        "EligibilityRule", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="framework"
+    )
+    inspection_judgement = models.CharField(max_length=40, blank=True)
+    inspection_safeguarding = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -121,3 +133,104 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.school_name} ({self.urn}) – {self.get_status_display()}"
+
+
+class EligibilityRule(models.Model):
+    """How one Ofsted framework's judgement decides eligibility. Admins edit these in the portal.
+
+    `values` lists the judgement's possible values best first as [value, label] pairs; `passing_values`
+    those that make a school eligible. The framework in force on an inspection's date is the one
+    that applies to it.
+    """
+
+    framework = models.SlugField(max_length=40, unique=True)
+    name = models.CharField("framework", max_length=120)
+    in_force_from = models.DateField()
+    in_force_until = models.DateField(null=True, blank=True, help_text="The last day it applied; blank if current.")
+    judgement = models.CharField("judgement that counts", max_length=200)
+    values = models.JSONField(help_text="Possible values of the judgement, best first: [[value, label], ...].")
+    passing_values = models.JSONField(help_text="Values that make a school eligible.")
+    records_safeguarding = models.BooleanField(
+        default=False, help_text="The framework records safeguarding as met or not met; not met fails."
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["in_force_from"]
+
+    def __str__(self):
+        return self.name
+
+    def label_for(self, value):
+        return {str(v): label for v, label in self.values}.get(str(value), str(value))
+
+    @property
+    def value_codes(self):
+        return [str(v) for v, _ in self.values]
+
+    @property
+    def passing_labels(self):
+        return [self.label_for(v) for v in self.passing_values]
+
+    def in_force_on(self, day):
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+class Inspection(models.Model):
+    """An Ofsted inspection of a school, as the school or an admin recorded it. The latest decides."""
+
+    class Safeguarding(models.TextChoices):
+        MET = "met", "Met"
+        NOT_MET = "not_met", "Not met"
+        NOT_RECORDED = "", "Not recorded by this framework"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField("inspection date")
+    rule = models.ForeignKey(EligibilityRule, on_delete=models.PROTECT, related_name="inspections")
+    judgement = models.CharField(max_length=40)
+    safeguarding = models.CharField(max_length=10, choices=Safeguarding.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-inspected_on", "-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.school.name}: {self.rule.name} inspection on {self.inspected_on:%d %B %Y}"
+
+    @property
+    def judgement_label(self):
+        return self.rule.label_for(self.judgement)
+
+
+class WelcomePackResource(models.Model):
+    """A file or link sent to every newly approved school, managed by H&W admins."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    file = models.FileField(upload_to="welcome-pack/", blank=True, max_length=300)
+    file_name = models.CharField(max_length=255, blank=True, help_text="The name the file was uploaded with.")
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    url = models.URLField("link", max_length=500, blank=True)
+    is_active = models.BooleanField("sent to new schools", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="welcome_pack_file_or_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_file(self):
+        return bool(self.file)

@@ -1,4 +1,12 @@
-from .models import Membership
+"""Reads with rules: a school user's own school, the register, the admin queue, the welcome pack."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+
+from accreditation.permissions import is_hw_admin
+
+from .models import Membership, Registration, School, WelcomePackResource
 
 
 def membership_for_user(user) -> Membership | None:
@@ -15,3 +23,107 @@ def membership_for_user(user) -> Membership | None:
 def school_for_user(user):
     membership = membership_for_user(user)
     return membership.school if membership else None
+
+
+def school_for_viewer(user, urn) -> School:
+    """The school with `urn` if `user` may see it: admins any school, school users their own. Else 404."""
+    if is_hw_admin(user):
+        school = School.objects.filter(urn=urn).first()
+    else:
+        own = school_for_user(user)
+        school = own if own is not None and own.urn == int(urn) else None
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def team_member(school, membership_id) -> Membership:
+    """A membership of `school` (active or not); another school's answers 404."""
+    membership = Membership.objects.select_related("user").filter(school=school, pk=membership_id).first()
+    if membership is None:
+        raise Http404("No such team member")
+    return membership
+
+
+def team_for_school(school):
+    return Membership.objects.filter(school=school).select_related("user").order_by("-is_active", "role", "user__email")
+
+
+def register_search(query: str, limit: int = 25):
+    """Schools in the register whose name contains `query`, the authority's open schools first."""
+    schools = list(School.objects.filter(name__icontains=query.strip(), from_register=True)[: limit * 4])
+    ours = set(settings.LOCAL_AUTHORITY_CODES)
+    schools.sort(key=lambda s: (s.la_code not in ours, not s.is_open, s.name))
+    return schools[:limit]
+
+
+def registration_refusal(*, urn: int, school: School | None) -> str | None:
+    """Why a school cannot register now, in words for the person registering; None if it can."""
+    contact = f"the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}"
+    if school is not None:
+        if not school.is_open:
+            return (
+                f"{school.name} (URN {urn}) is shown as “{school.status}” in the register of schools. "
+                f"Only open schools can join the scheme. If this is wrong, contact {contact}."
+            )
+        if school.la_code not in settings.LOCAL_AUTHORITY_CODES:
+            where = school.la_name or f"local authority {school.la_code}"
+            return (
+                f"{school.name} (URN {urn}) is in {where}. The scheme is open only to schools in "
+                f"{settings.COUNCIL_NAME}'s area."
+            )
+    if Registration.objects.filter(urn=urn, status=Registration.Status.PENDING).exists():
+        return (
+            f"A registration for URN {urn} is already waiting for a decision. "
+            f"To ask about it or change it, contact {contact}."
+        )
+    already = Registration.objects.filter(urn=urn, status=Registration.Status.APPROVED).exists() or (
+        Membership.objects.filter(school__urn=urn, is_active=True).exists()
+    )
+    if already:
+        return (
+            f"URN {urn} is already registered with the scheme. Ask your school's SLT lead to invite you, "
+            f"or contact {contact}."
+        )
+    return None
+
+
+def registrations_for_queue(*, status="pending", query="", entered_by_hand=None):
+    registrations = Registration.objects.select_related("school", "inspection_rule", "decided_by")
+    if status in Registration.Status.values:
+        registrations = registrations.filter(status=status)
+    if entered_by_hand is not None:
+        registrations = registrations.filter(entered_by_hand=entered_by_hand)
+    query = query.strip()
+    if query:
+        match = Q(school_name__icontains=query) | Q(lead_name__icontains=query) | Q(lead_email__icontains=query)
+        if query.isdigit():
+            match |= Q(urn=int(query))
+        registrations = registrations.filter(match)
+    return registrations.order_by("submitted_at") if status == "pending" else registrations
+
+
+def schools_for_admin(*, query=""):
+    schools = School.objects.filter(Q(memberships__is_active=True) | Q(registrations__isnull=False)).distinct()
+    query = query.strip()
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | (Q(urn=int(query)) if query.isdigit() else Q(pk=None)))
+    return schools.order_by("name")
+
+
+def welcome_pack(*, active_only=True):
+    resources = WelcomePackResource.objects.all()
+    return resources.filter(is_active=True) if active_only else resources
+
+
+def welcome_pack_resource_for_download(user, resource_id) -> WelcomePackResource:
+    """A welcome pack file the person may download: admins any, school users the active ones."""
+    resources = WelcomePackResource.objects.exclude(file="")
+    if not is_hw_admin(user):
+        if membership_for_user(user) is None:
+            raise Http404("No such resource")
+        resources = resources.filter(is_active=True)
+    resource = resources.filter(pk=resource_id).first()
+    if resource is None:
+        raise Http404("No such resource")
+    return resource

@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0001_initial'),
+        ("schools", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='eligibility',
-            field=models.CharField(choices=[('unknown', 'Not yet judged'), ('met', 'Eligible'), ('not_met', 'Not eligible'), ('overridden', 'Eligible by admin override')], default='unknown', max_length=12),
+            model_name="school",
+            name="eligibility",
+            field=models.CharField(
+                choices=[
+                    ("unknown", "Not yet judged"),
+                    ("met", "Eligible"),
+                    ("not_met", "Not eligible"),
+                    ("overridden", "Eligible by admin override"),
+                ],
+                default="unknown",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='school',
-            name='eligibility_reason',
-            field=models.TextField(blank=True, help_text='Why, in words a school understands.'),
+            model_name="school",
+            name="eligibility_reason",
+            field=models.TextField(blank=True, help_text="Why, in words a school understands."),
         ),
     ]
