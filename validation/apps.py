@@ -12,3 +12,4 @@ class ValidationConfig(AppConfig):
 
         home.register(validation_home.admin_panel)
         home.register(validation_home.validator_panel)
+        home.register_nav(validation_home.nav)

@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from schools.models import Membership, Registration, School
-from validation.models import GroupMember, Team
+from validation import services as validation_services
+from validation.models import Conflict, GroupMember, Team
 
 DEMO_PASSWORD = "anti-bullying-demo"  # noqa: S105 - published demo password; refused when DEBUG is off
 
+DEMO_MEETINGS_YEAR = "2026-27"
 ADMIN = ("hw.admin@example.org", "Harriet", "Walsh", "Health & Wellbeing team manager")
 VALIDATORS = [
     ("validator.hw@example.org", "Vikram", "Shah", "health-wellbeing"),
@@ -116,12 +118,29 @@ class Command(BaseCommand):
             },
         )
 
+        self.validating_group()
+
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/sign-in/ with:"))
         width = max(len(role) for role, _ in logins)
         for role, email in logins:
             self.stdout.write(f"  {role:<{width}}  {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"  One registration is waiting for approval: {PENDING['school_name']}")
+
+    def validating_group(self):
+        """The 2026-27 meetings and one declared conflict (Vikram is a governor at Oakfield)."""
+        validation_services.meetings_schedule(academic_year=DEMO_MEETINGS_YEAR, by=None)
+        member = GroupMember.objects.get(user__email=VALIDATORS[0][0])
+        Conflict.objects.get_or_create(
+            member=member,
+            school=School.objects.get(urn=SCHOOLS[0]["urn"]),
+            withdrawn_at=None,
+            defaults={
+                "kind": Conflict.Kind.GOVERNOR,
+                "details": "Co-opted governor since 2023.",
+                "declared_by": member.user,
+            },
+        )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(

@@ -1,0 +1,223 @@
+from django import forms
+
+from accreditation.forms import GDSFormMixin
+from accreditation.models import User
+
+from . import selectors, term_dates
+from .models import Conflict, Meeting, Team
+from .services import check_meeting
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Team.objects.filter(is_active=True),
+            empty_label=None,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select a team", "invalid_choice": "Select a team from the list"},
+            **kwargs,
+        )
+
+
+class MemberInviteForm(GDSFormMixin, forms.Form):
+    submit_label = "Send invitation"
+
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter their first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter their last name"})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+    team = TeamChoiceField(label="Team")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email, group_member__isnull=False).exists():
+            raise forms.ValidationError(f"{email} is already a member of the validating group")
+        return email
+
+
+class MemberTeamForm(GDSFormMixin, forms.Form):
+    submit_label = "Save team"
+    team = TeamChoiceField(label="Team")
+
+
+class TeamForm(GDSFormMixin, forms.Form):
+    submit_label = "Save team"
+    name = forms.CharField(label="Team name", max_length=120, error_messages={"required": "Enter the team's name"})
+
+    def __init__(self, *args, team=None, **kwargs):
+        self.team = team
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter the team's name")
+        others = Team.objects.filter(name__iexact=name)
+        if self.team is not None:
+            others = others.exclude(pk=self.team.pk)
+        if others.exists():
+            raise forms.ValidationError(f"There is already a team called {name}")
+        return name
+
+
+class ConflictForm(GDSFormMixin, forms.Form):
+    submit_label = "Declare conflict of interest"
+
+    school_query = forms.CharField(
+        label="School",
+        help_text="Enter the school's 6-digit URN or part of its name",
+        max_length=200,
+        error_messages={"required": "Enter the school's URN or name"},
+    )
+    kind = forms.ChoiceField(
+        label="Your interest in the school",
+        choices=Conflict.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your interest in the school"},
+    )
+    details = forms.CharField(
+        label="Details",
+        help_text="For example your role and since when. Required for another interest.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, member=None, **kwargs):
+        self.member = member
+        self.matches = []
+        super().__init__(*args, **kwargs)
+
+    def clean_school_query(self):
+        query = self.cleaned_data["school_query"].strip()
+        matches = selectors.schools_matching(query)
+        if not matches:
+            if query.isdigit():
+                raise forms.ValidationError(f"No school has the URN {query}. Check the number or enter the name")
+            raise forms.ValidationError(f"No school's name contains “{query}”. Check the spelling or enter the URN")
+        if len(matches) > 1:
+            self.matches = matches[:10]
+            raise forms.ValidationError(f"More than one school matches “{query}”. Enter the URN of the school you mean")
+        self.cleaned_data["school"] = matches[0]
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Conflict.Kind.OTHER and not cleaned.get("details", "").strip():
+            self.add_error("details", "Describe your interest in the school")
+        school = cleaned.get("school")
+        if (
+            school
+            and self.member
+            and selectors.conflicts_for_member(self.member, include_withdrawn=False).filter(school=school).exists()
+        ):
+            self.add_error("school_query", f"A conflict of interest with {school.name} is already declared")
+        return cleaned
+
+
+class AcademicYearForm(GDSFormMixin, forms.Form):
+    submit_label = "Propose meetings"
+    academic_year = forms.CharField(
+        label="Academic year",
+        help_text="For example, 2026-27",
+        max_length=7,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the academic year, for example 2026-27"},
+    )
+
+    def clean_academic_year(self):
+        try:
+            first_year = term_dates.parse_academic_year(self.cleaned_data["academic_year"])
+        except term_dates.AcademicYearError as error:
+            raise forms.ValidationError(str(error)) from None
+        return term_dates.academic_year_label(first_year)
+
+
+class GDSDateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MeetingForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save meeting"
+
+    online_link = forms.URLField(
+        label="Online meeting link (optional)",
+        help_text="The full address, starting https://",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the online meeting link as a full address, starting https://"},
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "starts_at", "location", "online_link", "submission_cutoff", "capacity", "status", "notes"]
+        labels = {
+            "date": "Meeting date",
+            "starts_at": "Start time",
+            "location": "Place (optional)",
+            "online_link": "Online meeting link (optional)",
+            "submission_cutoff": "Submission cut-off",
+            "capacity": "Capacity",
+            "status": "Status",
+            "notes": "Notes (optional)",
+        }
+        help_texts = {
+            "date": "Use the calendar or type the date, for example 7/10/2026",
+            "starts_at": "24-hour clock, for example 13:30",
+            "online_link": "The full address, starting https://",
+            "submission_cutoff": "Applications submitted by this date can go on this meeting's agenda",
+            "capacity": "How many applications the agenda can take",
+        }
+        widgets = {
+            "date": GDSDateInput(format="%Y-%m-%d"),
+            "submission_cutoff": GDSDateInput(format="%Y-%m-%d"),
+            "starts_at": forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+            "capacity": forms.NumberInput(attrs={"class": "govuk-input--width-3", "min": 1}),
+            "status": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "date": {
+                "required": "Enter the meeting date",
+                "invalid": "Enter a real date for the meeting",
+                "unique": "Another meeting is already on this date",
+            },
+            "starts_at": {"required": "Enter the start time", "invalid": "Enter a start time like 13:30"},
+            "online_link": {"invalid": "Enter the online meeting link as a full address, starting https://"},
+            "submission_cutoff": {
+                "required": "Enter the submission cut-off date",
+                "invalid": "Enter a real date for the submission cut-off",
+            },
+            "capacity": {
+                "required": "Enter the capacity",
+                "invalid": "Enter the capacity as a whole number, like 12",
+                "min_value": "Capacity must be 1 application or more",
+            },
+            "status": {"required": "Select the meeting's status"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = check_meeting(
+            meeting_date=cleaned.get("date"),
+            cutoff=cleaned.get("submission_cutoff"),
+            capacity=cleaned.get("capacity"),
+            academic_year=self.instance.academic_year,
+        )
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # clean() words the cut-off and capacity rules for people; the database constraints on
+        # those fields back them up and would only repeat them in Django's generic words.
+        return super()._get_validation_exclusions() | {"submission_cutoff", "capacity"}
