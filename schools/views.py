@@ -28,6 +28,10 @@ from .models import EligibilityRule, Registration, School, WelcomePackResource
 REGISTRATION_DONE = "registration_done"
 
 
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
 def admin_required(view):
     @wraps(view)
     @login_required
@@ -84,7 +88,7 @@ def register_find(request):
 
 
 def _register(request, school, by_hand):
-    form = RegistrationForm(request.POST or None, by_hand=by_hand)
+    form = RegistrationForm(_posted(request), by_hand=by_hand)
     if request.method == "POST" and form.is_valid():
         details = form.cleaned_data
         found = School.objects.filter(urn=details["urn"], from_register=True).first() if by_hand else None
@@ -185,7 +189,7 @@ def registration_approve(request, pk):
 @admin_required
 def registration_reject(request, pk):
     registration = get_object_or_404(Registration, pk=pk)
-    form = RejectForm(request.POST or None)
+    form = RejectForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.registration_reject(
@@ -255,7 +259,7 @@ def _form_page(request, form, template, context, on_valid):
 @manager_required
 def school_edit(request, school):
     form = SchoolDetailsForm(
-        request.POST or None, initial={"head_teacher": school.head_teacher, "governor_name": school.governor_name}
+        _posted(request), initial={"head_teacher": school.head_teacher, "governor_name": school.governor_name}
     )
 
     def save(data):
@@ -269,7 +273,7 @@ def school_edit(request, school):
 
 @manager_required
 def inspection_add(request, school):
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(_posted(request))
 
     def save(data):
         services.inspection_record(
@@ -330,7 +334,7 @@ def welcome_pack_resend(request, urn):
 
 @manager_required
 def team_invite(request, school):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_posted(request))
 
     def save(data):
         services.member_invite(school=school, actor=request.user, **data)
@@ -396,7 +400,7 @@ def welcome_pack_edit(request, resource_id=None):
     initial = {"position": 0, "is_active": True}
     if resource:
         initial = {key: getattr(resource, key) for key in ("title", "description", "url", "position", "is_active")}
-    form = WelcomePackResourceForm(request.POST or None, request.FILES or None, initial=initial, resource=resource)
+    form = WelcomePackResourceForm(_posted(request), request.FILES if request.method == "POST" else None, initial=initial, resource=resource)
 
     def save(data):
         services.welcome_pack_resource_save(actor=request.user, resource=resource, **data)
@@ -438,7 +442,7 @@ def rule_list(request):
 @admin_required
 def rule_edit(request, pk):
     rule = get_object_or_404(EligibilityRule, pk=pk)
-    form = EligibilityRuleForm(request.POST or None, instance=rule)
+    form = EligibilityRuleForm(_posted(request), instance=rule)
 
     if request.method == "POST" and form.is_valid():
         changes = {key: form.cleaned_data[key] for key in form.Meta.fields}
