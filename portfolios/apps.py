@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class PortfoliosConfig(AppConfig):
     name = "portfolios"
     verbose_name = "Portfolios and applications"
+
+    def ready(self):
+        from accreditation import home
+
+        from . import home as portfolio_home
+
+        home.register(portfolio_home.school_panel)
+        home.register(portfolio_home.admin_panel)
+        home.register_nav(portfolio_home.nav)

@@ -1,0 +1,258 @@
+"""What a school submits: the criteria it is judged against, its evidence and its applications.
+
+Every change of an application's state goes through portfolios.services.application_transition;
+nothing here changes state on save().
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from schools.models import School
+
+from . import dates
+
+
+class CriteriaSet(models.Model):
+    """One version of the scheme's criteria. Applications keep the set they were made against."""
+
+    version = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    is_current = models.BooleanField(default=False)
+    introduced_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="criteria_one_current_set")
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.version})"
+
+
+class Criterion(models.Model):
+    """A compulsory criterion, with what the validating group is seeking to establish."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="criteria")
+    number = models.PositiveSmallIntegerField()
+    short_title = models.CharField(max_length=80)
+    title = models.TextField()
+    outcomes = models.JSONField(default=list, help_text='"We are seeking to establish that" points, in order.')
+
+    class Meta:
+        ordering = ["criteria_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criterion_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_title}"
+
+
+def evidence_storage():
+    return default_storage
+
+
+class EvidenceItem(models.Model):
+    """One piece of a school's evidence: a file, a web link, or a note that a paper copy is held."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Web link"
+        HARD_COPY = "hard_copy", "Hard copy held"
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="evidence_items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    produced_on = models.DateField("date produced")
+    impact = models.TextField("impact", help_text="What difference it made.")
+    criteria = models.ManyToManyField(Criterion, related_name="evidence_items", blank=True)
+    url = models.URLField("web address", max_length=500, blank=True)
+    # Files: a generated name in private storage; the person's own file name is kept for display.
+    file = models.FileField(storage=evidence_storage, max_length=300, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    content_type = models.CharField("detected type", max_length=120, blank=True)
+    received_on = models.DateField("date received", null=True, blank=True, help_text="Hard copies only.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Kept equal to dates.stale_from(produced_on) by the services, so the sweep is one UPDATE.
+    stale_from = models.DateField(db_index=True)
+    # Written by the periodic sweep (jobs): when it was found stale / when the school was warned.
+    stale_since = models.DateField(null=True, blank=True)
+    expiring_flagged_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-produced_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="file") | ~Q(file=""), name="evidence_file_has_file"
+            ),
+            models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="evidence_link_has_url"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: keep it consistent however the row is written.
+        if self.produced_on:
+            self.stale_from = dates.stale_from(self.produced_on)
+        super().save(*args, **kwargs)
+
+    def is_stale(self, as_of=None):
+        return dates.is_stale(self.produced_on, as_of or timezone.localdate())
+
+    def is_nearly_stale(self, as_of=None):
+        return dates.is_nearly_stale(self.produced_on, as_of or timezone.localdate())
+
+    @property
+    def has_file(self):
+        return bool(self.file)
+
+
+def new_storage_name(school_id: int, extension: str) -> str:
+    return f"evidence/{school_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Application(models.Model):
+    """A school's application for accreditation (first) or to keep it (renewal)."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First application"
+        RENEWAL = "renewal", "Renewal"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SCHEDULED = "scheduled", "Listed for a meeting"
+        UNDER_REVIEW = "under_review", "Under review"
+        ACCREDITED = "accredited", "Accredited"
+        FURTHER_INFORMATION = "further_information", "Further information required"
+        NOT_ACCREDITED = "not_accredited", "Not accredited"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    CLOSED_STATES = (State.ACCREDITED, State.NOT_ACCREDITED, State.WITHDRAWN)
+    # The school may change the portfolio only in these states (further information: reopened criteria only).
+    EDITABLE_STATES = (State.DRAFT, State.FURTHER_INFORMATION)
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="applications")
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="applications")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIRST)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    is_hard_copy = models.BooleanField(
+        "paper portfolio", default=False, help_text="Recorded by the H&W team from a paper portfolio."
+    )
+    hard_copy_received_on = models.DateField("paper portfolio received on", null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The award renewed."
+    )
+    # Renewals: the development area chosen and the progress made on it.
+    development_area = models.TextField(blank=True)
+    development_progress = models.TextField("progress on the development area", blank=True)
+    # Declarations made on submission.
+    declaration = models.BooleanField(default=False)
+    equality_declaration = models.BooleanField(default=False)
+    # Written by validation through application_list_for_meeting / application_record_outcome.
+    meeting_date = models.DateField("meeting listed for", null=True, blank=True)
+    areas_for_future = models.TextField("areas for future consideration", blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"],
+                condition=~Q(state__in=["accredited", "not_accredited", "withdrawn"]),
+                name="application_one_open_per_school",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.school.name} ({self.get_state_display()})"
+
+    @property
+    def is_renewal(self):
+        return self.kind == self.Kind.RENEWAL
+
+    @property
+    def is_open(self):
+        return self.state not in self.CLOSED_STATES
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
+
+
+class CriterionResponse(models.Model):
+    """The school's self-evaluation against one criterion, and the evidence it links."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FROZEN = "frozen", "Submitted"
+        REOPENED = "reopened", "Reopened for further information"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="responses")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    self_evaluation = models.TextField(blank=True)
+    evidence = models.ManyToManyField(EvidenceItem, related_name="responses", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="response_one_per_criterion")]
+
+    def __str__(self):
+        return f"{self.application} – criterion {self.criterion.number}"
+
+    @property
+    def is_editable(self):
+        """Open in a draft, or reopened while further information is asked for; frozen otherwise."""
+        state = self.application.state
+        if state == Application.State.DRAFT:
+            return True
+        return state == Application.State.FURTHER_INFORMATION and self.status == self.Status.REOPENED
+
+
+class ApplicationTransition(models.Model):
+    """The application's history: every state change, who made it and when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=Application.State.choices)
+    to_state = models.CharField(max_length=20, choices=Application.State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state} -> {self.to_state}"

@@ -1,3 +1,36 @@
+from django.urls import path
+
+from . import views
+
 app_name = "portfolios"
 
-urlpatterns = []
+urlpatterns = [
+    path("portfolio/", views.portfolio_home, name="home"),
+    path("portfolio/schools/", views.admin_schools, name="admin_schools"),
+    path("portfolio/schools/<int:school_id>/", views.school_portfolio, name="school"),
+    path("portfolio/schools/<int:school_id>/evidence/", views.evidence_library, name="evidence_library"),
+    path("portfolio/schools/<int:school_id>/evidence/upload/", views.evidence_upload, name="evidence_upload"),
+    path("portfolio/schools/<int:school_id>/evidence/link/", views.evidence_add_link, name="evidence_add_link"),
+    path(
+        "portfolio/schools/<int:school_id>/evidence/hard-copy/",
+        views.evidence_add_hard_copy,
+        name="evidence_add_hard_copy",
+    ),
+    path("portfolio/schools/<int:school_id>/applications/start/", views.application_start, name="application_start"),
+    path(
+        "portfolio/schools/<int:school_id>/applications/paper/",
+        views.application_start_hard_copy,
+        name="application_start_hard_copy",
+    ),
+    path("portfolio/evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
+    path("portfolio/evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
+    path("portfolio/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("portfolio/evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("portfolio/applications/<int:pk>/", views.application_detail, name="application"),
+    path("portfolio/applications/<int:pk>/criteria/<int:number>/", views.criterion_edit, name="criterion"),
+    path("portfolio/applications/<int:pk>/development-area/", views.renewal_edit, name="renewal"),
+    path("portfolio/applications/<int:pk>/submit/", views.application_submit, name="submit"),
+    path("portfolio/applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
+    path("portfolio/applications/<int:pk>/portfolio.pdf", views.export_pdf, name="export_pdf"),
+    path("portfolio/applications/<int:pk>/evidence.zip", views.export_zip, name="export_zip"),
+]

@@ -1,0 +1,34 @@
+"""The scheme's one rule about the age of evidence, used by every check, page and sweep.
+
+Evidence dated D is stale from D + 3 calendar years; 29 February moves to 28 February. The
+value is also stored on each item (EvidenceItem.stale_from) so a set-based SQL sweep compares
+one column with today and agrees with Python by construction.
+"""
+
+from datetime import date, timedelta
+
+EVIDENCE_MAX_AGE_YEARS = 3
+# How long before it goes stale an item is shown as "nearly out of date".
+EVIDENCE_WARNING_DAYS = 90
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` moved by whole calendar years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def stale_from(produced_on: date) -> date:
+    """The first day on which evidence produced on `produced_on` is too old to be accepted."""
+    return add_years(produced_on, EVIDENCE_MAX_AGE_YEARS)
+
+
+def is_stale(produced_on: date, as_of: date) -> bool:
+    return as_of >= stale_from(produced_on)
+
+
+def is_nearly_stale(produced_on: date, as_of: date) -> bool:
+    """Still in date on `as_of`, but goes stale within EVIDENCE_WARNING_DAYS."""
+    return not is_stale(produced_on, as_of) and stale_from(produced_on) <= as_of + timedelta(days=EVIDENCE_WARNING_DAYS)

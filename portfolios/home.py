@@ -1,0 +1,36 @@
+from django.urls import reverse
+
+from accreditation.home import NavItem, Panel
+from accreditation.permissions import is_hw_admin
+from schools.selectors import school_for_user
+
+from . import selectors
+from .models import Application
+
+
+def school_panel(user):
+    school = school_for_user(user)
+    if school is None:
+        return None
+    return Panel(
+        title="Your portfolio",
+        template="portfolios/home_panel.html",
+        context={"school": school, "application": selectors.open_application(school)},
+        order=11,
+    )
+
+
+def admin_panel(user):
+    if not is_hw_admin(user):
+        return None
+    waiting = Application.objects.filter(state=Application.State.SUBMITTED).count()
+    return Panel(title="Portfolios", template="portfolios/home_admin_panel.html", context={"waiting": waiting}, order=2)
+
+
+def nav(user):
+    if is_hw_admin(user):
+        return [NavItem("Portfolios", reverse("portfolios:admin_schools"), order=20)]
+    school = school_for_user(user)
+    if school is not None:
+        return [NavItem("Portfolio", reverse("portfolios:school", args=[school.pk]), order=20)]
+    return []

@@ -1,0 +1,238 @@
+"""Reads scoped to a user, or with a rule in them. Another school's object answers 404.
+
+Validation (a higher app) reads evidence for validators through `evidence_for_application` and
+`evidence_item_in_application`, after checking assignment and conflicts itself.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from schools.models import School
+
+from . import dates, permissions
+from .models import Application, CriteriaSet, CriterionResponse, EvidenceItem
+
+# A link to a response that is not open for editing freezes the evidence item: it is part of a
+# submitted (or decided) portfolio. Withdrawn applications free their evidence.
+FROZEN_LINK = Q(
+    responses__application__state__in=[
+        Application.State.SUBMITTED,
+        Application.State.SCHEDULED,
+        Application.State.UNDER_REVIEW,
+        Application.State.ACCREDITED,
+        Application.State.NOT_ACCREDITED,
+    ]
+) | (
+    Q(responses__application__state=Application.State.FURTHER_INFORMATION)
+    & ~Q(responses__status=CriterionResponse.Status.REOPENED)
+)
+
+
+def current_criteria_set() -> CriteriaSet:
+    return CriteriaSet.objects.prefetch_related("criteria").get(is_current=True)
+
+
+def school_for_portfolio(user, school_id) -> School:
+    """The school, if the user may see its portfolio; 404 otherwise."""
+    school = get_object_or_404(School, pk=school_id)
+    if not permissions.can_view_portfolio(user, school):
+        raise Http404("No such school")
+    return school
+
+
+def evidence_for_school(school):
+    return EvidenceItem.objects.filter(school=school).prefetch_related("criteria").select_related("uploaded_by")
+
+
+def evidence_get_for_user(user, pk) -> EvidenceItem:
+    item = get_object_or_404(EvidenceItem.objects.select_related("school", "uploaded_by"), pk=pk)
+    if not permissions.can_view_portfolio(user, item.school):
+        raise Http404("No such evidence")
+    return item
+
+
+def evidence_is_frozen(item) -> bool:
+    return EvidenceItem.objects.filter(FROZEN_LINK, pk=item.pk).exists()
+
+
+def frozen_evidence_ids(school) -> set[int]:
+    return set(EvidenceItem.objects.filter(FROZEN_LINK, school=school).values_list("pk", flat=True))
+
+
+def evidence_used_bytes(school) -> int:
+    return EvidenceItem.objects.filter(school=school).aggregate(total=Sum("size"))["total"] or 0
+
+
+def evidence_stale(as_of: date):
+    """Every item too old to be accepted on `as_of` (what the jobs sweep marks)."""
+    return EvidenceItem.objects.filter(stale_from__lte=as_of)
+
+
+def evidence_expiring(as_of: date, within_days: int = dates.EVIDENCE_WARNING_DAYS):
+    return EvidenceItem.objects.filter(stale_from__gt=as_of, stale_from__lte=as_of + timedelta(days=within_days))
+
+
+def applications_for_school(school):
+    return Application.objects.filter(school=school).select_related("criteria_set", "school")
+
+
+def applications_for_admin():
+    return Application.objects.select_related("school").order_by("-updated_at")
+
+
+def open_application(school) -> Application | None:
+    return applications_for_school(school).exclude(state__in=Application.CLOSED_STATES).first()
+
+
+def previous_award(school, *, before=None) -> Application | None:
+    """The school's latest accredited application: a new one is then a renewal."""
+    qs = Application.objects.filter(school=school, state=Application.State.ACCREDITED)
+    if before is not None:
+        qs = qs.exclude(pk=before.pk)
+    return qs.order_by("-decided_on", "-decided_at").first()
+
+
+def application_get_for_user(user, pk) -> Application:
+    application = get_object_or_404(Application.objects.select_related("school", "criteria_set", "previous"), pk=pk)
+    if not permissions.can_view_portfolio(user, application.school):
+        raise Http404("No such application")
+    return application
+
+
+def response_get_for_user(user, application_pk, number) -> CriterionResponse:
+    application = application_get_for_user(user, application_pk)
+    return get_object_or_404(
+        CriterionResponse.objects.select_related("criterion", "application__school"),
+        application=application,
+        criterion__number=number,
+    )
+
+
+def responses_for_application(application):
+    return (
+        application.responses.select_related("criterion")
+        .prefetch_related("evidence__criteria")
+        .order_by("criterion__number")
+    )
+
+
+def evidence_for_application(application):
+    """Every evidence item linked to any criterion of the application, once each."""
+    return (
+        EvidenceItem.objects.filter(responses__application=application)
+        .distinct()
+        .prefetch_related("criteria")
+        .order_by("produced_on", "pk")
+    )
+
+
+def evidence_item_in_application(application, evidence_id) -> EvidenceItem:
+    """One item of the application's portfolio, or 404 (for validators' download view)."""
+    return get_object_or_404(evidence_for_application(application), pk=evidence_id)
+
+
+@dataclass
+class CriterionRow:
+    response: CriterionResponse
+    status: str
+    tag_class: str
+    evidence_count: int
+    stale: list = field(default_factory=list)
+    nearly_stale: list = field(default_factory=list)
+    stale_by_meeting: list = field(default_factory=list)
+
+    @property
+    def criterion(self):
+        return self.response.criterion
+
+
+def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
+    """Each criterion with its state, evidence count and age warnings, for the task list page."""
+    as_of = as_of or timezone.localdate()
+    rows = []
+    for response in responses_for_application(application):
+        items = list(response.evidence.all())
+        stale = [i for i in items if dates.is_stale(i.produced_on, as_of)]
+        nearly = [i for i in items if dates.is_nearly_stale(i.produced_on, as_of)]
+        by_meeting = []
+        if application.meeting_date:
+            by_meeting = [i for i in items if i not in stale and i.stale_from <= application.meeting_date]
+        has_text = bool(response.self_evaluation.strip())
+        if not response.is_editable and application.state != Application.State.DRAFT:
+            status, tag = "Submitted", "govuk-tag--grey"
+        elif not has_text and not items:
+            status, tag = "Not started", "govuk-tag--blue"
+        elif has_text and items and not stale:
+            status, tag = "Ready", "govuk-tag--green"
+        else:
+            status, tag = "In progress", "govuk-tag--light-blue"
+        if response.status == CriterionResponse.Status.REOPENED and application.is_editable:
+            status = f"Reopened: {status.lower()}"
+            tag = "govuk-tag--orange" if status != "Reopened: ready" else "govuk-tag--green"
+        rows.append(CriterionRow(response, status, tag, len(items), stale, nearly, by_meeting))
+    return rows
+
+
+@dataclass
+class Problem:
+    message: str
+    url: str
+
+
+def submission_problems(application, *, user, as_of: date | None = None, check_declarations=True) -> list[Problem]:
+    """Every submission rule the application does not yet meet, each with where to fix it.
+
+    The check-answers page passes check_declarations=False: the declarations are on that page.
+    """
+    as_of = as_of or timezone.localdate()
+    problems = []
+    tasks = reverse("portfolios:application", args=[application.pk])
+    submit = reverse("portfolios:submit", args=[application.pk])
+    if not permissions.can_submit(user, application):
+        if application.is_editable:
+            problems.append(Problem("Only your school's SLT lead can submit the application", tasks))
+        else:
+            problems.append(
+                Problem(f"This application is {application.get_state_display().lower()} and cannot be submitted", tasks)
+            )
+    school = application.school
+    if not school.eligibility_allows_submission:
+        reason = f": {school.eligibility_reason}" if school.eligibility_reason else ""
+        problems.append(
+            Problem(f"Your school does not yet meet the Ofsted eligibility rule{reason}", reverse("home"))
+        )
+    if application.is_renewal:
+        renewal = reverse("portfolios:renewal", args=[application.pk])
+        if not application.development_area.strip():
+            problems.append(Problem("Enter your chosen development area", renewal))
+        if not application.development_progress.strip():
+            problems.append(Problem("Enter the progress made on your development area", renewal))
+    responses = application.responses.select_related("criterion").annotate(
+        evidence_count=Count("evidence"),
+        stale_count=Count("evidence", filter=Q(evidence__stale_from__lte=as_of)),
+    )
+    for response in responses.order_by("criterion__number"):
+        number = response.criterion.number
+        url = reverse("portfolios:criterion", args=[application.pk, number])
+        if not response.self_evaluation.strip():
+            problems.append(Problem(f"Write a self-evaluation for criterion {number}", url))
+        if response.evidence_count == 0:
+            problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", url))
+        if response.stale_count:
+            problems.append(
+                Problem(
+                    f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url
+                )
+            )
+    if check_declarations and not application.declaration:
+        problems.append(Problem("Confirm the declaration", f"{submit}#id_declaration"))
+    if check_declarations and not application.equality_declaration:
+        problems.append(Problem("Confirm the equality declaration", f"{submit}#id_equality_declaration"))
+    return problems
+

@@ -1,0 +1,376 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accreditation.permissions import is_hw_admin
+from schools.models import School
+from schools.selectors import school_for_user
+
+from . import exports, forms, permissions, selectors, services, uploads
+from .models import Application
+
+
+def _refuse(form, error: ValidationError):
+    """Put a service's refusal on the form, so the error summary shows it and nothing is lost."""
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _nosniff(response):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def portfolio_home(request):
+    if is_hw_admin(request.user):
+        return redirect("portfolios:admin_schools")
+    school = school_for_user(request.user)
+    if school is None:
+        raise Http404("No school")
+    return redirect("portfolios:school", school_id=school.pk)
+
+
+@login_required
+def admin_schools(request):
+    if not is_hw_admin(request.user):
+        raise Http404
+    schools = (
+        School.objects.filter(Q(memberships__is_active=True) | Q(applications__isnull=False))
+        .distinct()
+        .annotate(evidence_count=Count("evidence_items", distinct=True))
+        .order_by("name")
+    )
+    applications = selectors.applications_for_admin().exclude(state__in=Application.CLOSED_STATES)
+    return render(request, "portfolios/admin_schools.html", {"schools": schools, "applications": applications})
+
+
+@login_required
+def school_portfolio(request, school_id):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    applications = selectors.applications_for_school(school)
+    current = next((a for a in applications if a.is_open), None)
+    return render(
+        request,
+        "portfolios/school.html",
+        {
+            "school": school,
+            "current": current,
+            "past": [a for a in applications if not a.is_open],
+            "previous_award": selectors.previous_award(school),
+            "evidence_count": selectors.evidence_for_school(school).count(),
+            "can_start": current is None and permissions.can_start_application(request.user, school),
+            "can_record_hard_copy": current is None and permissions.can_record_hard_copy(request.user),
+        },
+    )
+
+
+@login_required
+def evidence_library(request, school_id):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    items = selectors.evidence_for_school(school)
+    return render(
+        request,
+        "portfolios/evidence_library.html",
+        {
+            "school": school,
+            "items": items,
+            "frozen_ids": selectors.frozen_evidence_ids(school),
+            "used": uploads.human_size(selectors.evidence_used_bytes(school)),
+            "can_manage": permissions.can_manage_evidence(request.user, school),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _evidence_form_view(request, school_id, form_class, template, save):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    if not permissions.can_manage_evidence(request.user, school):
+        raise PermissionDenied
+    criteria_set = selectors.current_criteria_set()
+    form = form_class(request.POST or None, request.FILES or None, criteria_set=criteria_set)
+    is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(school, form.cleaned_data)
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, message)
+            url = reverse("portfolios:evidence_library", args=[school.pk])
+            return JsonResponse({"redirect": url}) if is_xhr else redirect(url)
+    status = 400 if request.method == "POST" and is_xhr else 200
+    context = {"form": form, "school": school, "max_size": uploads.human_size(settings.EVIDENCE_MAX_FILE_BYTES)}
+    return render(request, template, context, status=status)
+
+
+@login_required
+def evidence_upload(request, school_id):
+    def save(school, data):
+        items = services.evidence_add_files(
+            school=school,
+            actor=request.user,
+            files=data["files"],
+            title=data["title"],
+            description=data["description"],
+            produced_on=data["produced_on"],
+            impact=data["impact"],
+            criteria=data["criteria"],
+        )
+        return f"{len(items)} file{'s' if len(items) != 1 else ''} added to your evidence library"
+
+    return _evidence_form_view(request, school_id, forms.EvidenceFilesForm, "portfolios/evidence_upload.html", save)
+
+
+@login_required
+def evidence_add_link(request, school_id):
+    def save(school, data):
+        item = services.evidence_add_link(school=school, actor=request.user, **data)
+        return f"“{item.title}” added to your evidence library"
+
+    return _evidence_form_view(request, school_id, forms.EvidenceLinkForm, "portfolios/evidence_link.html", save)
+
+
+@login_required
+def evidence_add_hard_copy(request, school_id):
+    def save(school, data):
+        item = services.evidence_add_hard_copy(school=school, actor=request.user, **data)
+        return f"Hard copy “{item.title}” recorded"
+
+    return _evidence_form_view(
+        request, school_id, forms.EvidenceHardCopyForm, "portfolios/evidence_hard_copy.html", save
+    )
+
+
+@login_required
+def evidence_detail(request, pk):
+    item = selectors.evidence_get_for_user(request.user, pk)
+    return render(
+        request,
+        "portfolios/evidence_detail.html",
+        {
+            "item": item,
+            "school": item.school,
+            "frozen": selectors.evidence_is_frozen(item),
+            "can_manage": permissions.can_manage_evidence(request.user, item.school),
+            "applications": Application.objects.filter(responses__evidence=item).distinct(),
+        },
+    )
+
+
+@login_required
+def evidence_edit(request, pk):
+    item = selectors.evidence_get_for_user(request.user, pk)
+    if not permissions.can_manage_evidence(request.user, item.school):
+        raise PermissionDenied
+    initial = {
+        "title": item.title,
+        "description": item.description,
+        "produced_on": item.produced_on,
+        "impact": item.impact,
+        "criteria": item.criteria.all(),
+        "url": item.url,
+        "received_on": item.received_on,
+    }
+    form = forms.EvidenceEditForm(
+        request.POST or None, initial=initial, item=item, criteria_set=selectors.current_criteria_set()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(item=item, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, f"“{item.title}” updated")
+            return redirect("portfolios:evidence_detail", pk=item.pk)
+    frozen = selectors.evidence_is_frozen(item)
+    return render(request, "portfolios/evidence_edit.html", {"form": form, "item": item, "frozen": frozen})
+
+
+@login_required
+def evidence_delete(request, pk):
+    item = selectors.evidence_get_for_user(request.user, pk)
+    if not permissions.can_manage_evidence(request.user, item.school):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            services.evidence_delete(item=item, actor=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, f"“{item.title}” deleted")
+            return redirect("portfolios:evidence_library", school_id=item.school_id)
+    frozen = selectors.evidence_is_frozen(item)
+    return render(request, "portfolios/evidence_delete.html", {"item": item, "frozen": frozen, "error": error})
+
+
+@login_required
+def evidence_download(request, pk):
+    item = selectors.evidence_get_for_user(request.user, pk)
+    if not item.file:
+        raise Http404("No file")
+    response = FileResponse(
+        default_storage.open(item.file.name, "rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type or "application/octet-stream",
+    )
+    return _nosniff(response)
+
+
+@login_required
+@require_POST
+def application_start(request, school_id):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    try:
+        application = services.application_start(school=school, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("portfolios:school", school_id=school.pk)
+    messages.success(request, f"{application.get_kind_display()} started")
+    return redirect("portfolios:application", pk=application.pk)
+
+
+@login_required
+def application_start_hard_copy(request, school_id):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    if not permissions.can_record_hard_copy(request.user):
+        raise PermissionDenied
+    form = forms.HardCopyApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                school=school, actor=request.user, hard_copy_received_on=form.cleaned_data["received_on"]
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Paper portfolio started: record its evidence and link it to each criterion")
+            return redirect("portfolios:application", pk=application.pk)
+    return render(request, "portfolios/application_hard_copy.html", {"form": form, "school": school})
+
+
+@login_required
+def application_detail(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    rows = selectors.task_list(application)
+    return render(
+        request,
+        "portfolios/application.html",
+        {
+            "application": application,
+            "school": application.school,
+            "rows": rows,
+            "problems": selectors.submission_problems(application, user=request.user, check_declarations=False),
+            "can_work": permissions.can_work_on_application(request.user, application),
+            "can_submit": permissions.can_submit(request.user, application),
+            "can_withdraw": permissions.can_withdraw(request.user, application),
+            "transitions": application.transitions.select_related("actor"),
+        },
+    )
+
+
+@login_required
+def criterion_edit(request, pk, number):
+    response = selectors.response_get_for_user(request.user, pk, number)
+    application = response.application
+    initial = {"self_evaluation": response.self_evaluation, "evidence": response.evidence.all()}
+    form = forms.CriterionResponseForm(request.POST or None, initial=initial, school=application.school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_update(response=response, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, f"Criterion {number} saved")
+            return redirect("portfolios:application", pk=application.pk)
+    context = {
+        "form": form,
+        "response": response,
+        "application": application,
+        "criterion": response.criterion,
+        "can_edit": permissions.can_edit_response(request.user, response),
+        "linked": response.evidence.all(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "portfolios/criterion.html", context)
+
+
+@login_required
+def renewal_edit(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    if not application.is_renewal:
+        raise Http404
+    initial = {"development_area": application.development_area, "development_progress": application.development_progress}
+    form = forms.RenewalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update_renewal(application=application, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Development area saved")
+            return redirect("portfolios:application", pk=application.pk)
+    return render(request, "portfolios/renewal.html", {"form": form, "application": application})
+
+
+@login_required
+def application_submit(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    form = forms.SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(application=application, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refuse(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        else:
+            messages.success(request, "Application submitted. We have emailed you a confirmation.")
+            return redirect("portfolios:application", pk=application.pk)
+    problems = selectors.submission_problems(application, user=request.user, check_declarations=False)
+    context = {"form": form, "application": application, "problems": problems, "rows": selectors.task_list(application)}
+    return render(request, "portfolios/submit.html", context)
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    if not permissions.can_withdraw(request.user, application):
+        raise PermissionDenied
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(application=application, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Application withdrawn")
+            return redirect("portfolios:school", school_id=application.school_id)
+    return render(request, "portfolios/withdraw.html", {"form": form, "application": application})
+
+
+@login_required
+def export_pdf(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    response = HttpResponse(exports.portfolio_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "pdf")}"'
+    return _nosniff(response)
+
+
+@login_required
+def export_zip(request, pk):
+    application = selectors.application_get_for_user(request.user, pk)
+    response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
+    return _nosniff(response)
+
