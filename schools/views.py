@@ -400,7 +400,9 @@ def welcome_pack_edit(request, resource_id=None):
     initial = {"position": 0, "is_active": True}
     if resource:
         initial = {key: getattr(resource, key) for key in ("title", "description", "url", "position", "is_active")}
-    form = WelcomePackResourceForm(_posted(request), request.FILES if request.method == "POST" else None, initial=initial, resource=resource)
+    form = WelcomePackResourceForm(
+        _posted(request), request.FILES if request.method == "POST" else None, initial=initial, resource=resource
+    )
 
     def save(data):
         services.welcome_pack_resource_save(actor=request.user, resource=resource, **data)

@@ -79,7 +79,11 @@ def test_framework_in_force_on_a_date(day, framework):
 
 def test_report_card_grade_against_the_2012_framework_is_named():
     problems = eligibility.inspection_problems(
-        rule=rule("ofsted-2012"), inspected_on=datetime.date(2013, 3, 1), judgement="strong", safeguarding="", today=TODAY
+        rule=rule("ofsted-2012"),
+        inspected_on=datetime.date(2013, 3, 1),
+        judgement="strong",
+        safeguarding="",
+        today=TODAY,
     )
     assert problems == {
         "judgement": "The Ofsted 2012 framework judged “Behaviour and safety of pupils” as one of: Outstanding, Good, "
@@ -97,7 +101,11 @@ def test_future_date_and_wrong_framework_for_the_date():
     )
     assert problems["rule"].startswith("An inspection on 1 July 2013 was under the Ofsted 2012 framework")
     problems = eligibility.inspection_problems(
-        rule=rule("ofsted-2025"), inspected_on=datetime.date(2026, 1, 5), judgement="strong", safeguarding="", today=TODAY
+        rule=rule("ofsted-2025"),
+        inspected_on=datetime.date(2026, 1, 5),
+        judgement="strong",
+        safeguarding="",
+        today=TODAY,
     )
     assert problems["safeguarding"].startswith("Select whether safeguarding was met")
 
@@ -142,7 +150,9 @@ def test_admin_override_with_reason_then_removed():
     assert school.eligibility == School.Eligibility.NOT_MET
     with pytest.raises(services.SchoolError, match="Enter the reason"):
         services.school_eligibility_override(school=school, actor=admin, reason="  ")
-    services.school_eligibility_override(school=school, actor=admin, reason="Monitoring visit in 2025 found behaviour good.")
+    services.school_eligibility_override(
+        school=school, actor=admin, reason="Monitoring visit in 2025 found behaviour good."
+    )
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.OVERRIDDEN and school.eligibility_allows_submission
     assert "Monitoring visit in 2025" in school.eligibility_reason

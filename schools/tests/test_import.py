@@ -60,7 +60,10 @@ def test_real_sample_imports_every_school_and_a_rerun_changes_nothing():
 
 def test_columns_are_matched_by_name_and_portal_fields_are_kept(tmp_path):
     SchoolFactory(urn=117083, name="Old name", governor_name="Mrs Governor", la_code=919)
-    path = write_csv(tmp_path / "r.csv", [["Open", "Hertfordshire", "117083", "Abbots Langley School", "919", "Watford", "01-09-2024"]])
+    path = write_csv(
+        tmp_path / "r.csv",
+        [["Open", "Hertfordshire", "117083", "Abbots Langley School", "919", "Watford", "01-09-2024"]],
+    )
     out, _ = run(path)
     assert "1 updated" in out
     school = School.objects.get(urn=117083)
@@ -70,7 +73,9 @@ def test_columns_are_matched_by_name_and_portal_fields_are_kept(tmp_path):
 
 
 def test_large_file_shows_progress_and_reports_bad_rows_with_line_numbers(tmp_path):
-    rows = [["Open", "Hertfordshire", str(200000 + n), f"School {n}", "919", "Hertford", "01-01-2024"] for n in range(2500)]
+    rows = [
+        ["Open", "Hertfordshire", str(200000 + n), f"School {n}", "919", "Hertford", "01-01-2024"] for n in range(2500)
+    ]
     rows[10][2] = "12345"  # line 12
     rows[20][4] = "Herts"  # line 22
     rows[30][6] = "2024-13-45"  # line 32
@@ -93,16 +98,29 @@ def test_large_file_shows_progress_and_reports_bad_rows_with_line_numbers(tmp_pa
 
 def test_missing_urn_column_is_refused_and_nothing_is_lost(tmp_path):
     SchoolFactory(urn=117083, name="Kept School")
-    path = write_csv(tmp_path / "no-urn.csv", [["Open", "Herts", "Some School", "919"]], header=["EstablishmentStatus (name)", "LA (name)", "EstablishmentName", "LA (code)"])
-    with pytest.raises(CommandError, match=r"has no “URN” column.*Columns found: EstablishmentStatus \(name\), LA \(name\).*Nothing was imported"):
+    path = write_csv(
+        tmp_path / "no-urn.csv",
+        [["Open", "Herts", "Some School", "919"]],
+        header=["EstablishmentStatus (name)", "LA (name)", "EstablishmentName", "LA (code)"],
+    )
+    with pytest.raises(
+        CommandError,
+        match=r"has no “URN” column.*Columns found: EstablishmentStatus \(name\), LA \(name\).*Nothing was imported",
+    ):
         run(path)
     assert list(School.objects.values_list("name", flat=True)) == ["Kept School"]
 
 
 def test_utf8_file_is_refused_with_the_encoding_named(tmp_path):
     SchoolFactory(urn=117083, name="Kept School")
-    path = write_csv(tmp_path / "utf8.csv", [["Open", "Herts", "117083", "Ecole Saint-Exupéry", "919", "Hitchin", ""]], encoding="utf-8")
-    with pytest.raises(CommandError, match="encoded as UTF-8, not Windows-1252.*--encoding utf-8.*Nothing was imported"):
+    path = write_csv(
+        tmp_path / "utf8.csv",
+        [["Open", "Herts", "117083", "Ecole Saint-Exupéry", "919", "Hitchin", ""]],
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CommandError, match="encoded as UTF-8, not Windows-1252.*--encoding utf-8.*Nothing was imported"
+    ):
         run(path)
     assert School.objects.get(urn=117083).name == "Kept School"
     out, _ = run(path, "--encoding", "utf-8")

@@ -83,7 +83,10 @@ def test_closed_school_is_refused(client):
 def test_school_in_another_authority_is_refused(client):
     SchoolFactory(urn=137666, name="Chudleigh Knighton", la_code=878, la_name="Devon")
     response = client.get("/register/", {"q": "137666"})
-    assert "is in Devon. The scheme is open only to schools in Hertfordshire County Council's area." in errors_of(response)["q"][0]
+    assert (
+        "is in Devon. The scheme is open only to schools in Hertfordshire County Council's area."
+        in errors_of(response)["q"][0]
+    )
     client.post("/register/137666/", form_data())
     assert not Registration.objects.exists()
 
@@ -134,7 +137,9 @@ def test_duplicate_caught_at_submission(client, school):
 
 
 def test_script_in_text_fields_is_refused(client, school):
-    response = client.post("/register/117083/", form_data(lead_name="<script>alert(1)</script>", governor_name="Gus <b>"))
+    response = client.post(
+        "/register/117083/", form_data(lead_name="<script>alert(1)</script>", governor_name="Gus <b>")
+    )
     errors = errors_of(response)
     assert errors["lead_name"] == ["Remove the < and > characters: HTML and scripts are not accepted"]
     assert errors["governor_name"] == ["Remove the < and > characters: HTML and scripts are not accepted"]
@@ -156,7 +161,8 @@ def test_inspection_date_in_the_future_is_refused(client, school):
 def test_report_card_grade_against_2012_framework_is_refused(client, school):
     rule = EligibilityRule.objects.get(framework="ofsted-2012")
     response = client.post(
-        "/register/117083/", form_data(inspection_rule=str(rule.pk), inspected_on_2="2013", inspection_judgement="strong")
+        "/register/117083/",
+        form_data(inspection_rule=str(rule.pk), inspected_on_2="2013", inspection_judgement="strong"),
     )
     assert errors_of(response)["inspection_judgement"] == [
         "The Ofsted 2012 framework judged “Behaviour and safety of pupils” as one of: Outstanding, Good, "
@@ -181,7 +187,12 @@ def test_every_missing_field_has_a_message(client, school):
 
 
 def test_school_not_in_the_register_entered_by_hand(client):
-    data = form_data(urn="654321", school_name="New Free School", school_address="1 High Street\nHertford", school_postcode="SG14 1AA")
+    data = form_data(
+        urn="654321",
+        school_name="New Free School",
+        school_address="1 High Street\nHertford",
+        school_postcode="SG14 1AA",
+    )
     assert client.post("/register/by-hand/", data).url == "/register/done/"
     registration = Registration.objects.get()
     assert registration.entered_by_hand and registration.school is None
@@ -236,9 +247,17 @@ def pending_registration(school, **kwargs):
     )
 
 
-def test_approval_creates_everything_and_emails_invitation_and_welcome_pack(client, school, django_capture_on_commit_callbacks):
+def test_approval_creates_everything_and_emails_invitation_and_welcome_pack(
+    client, school, django_capture_on_commit_callbacks
+):
     admin = AdminFactory()
-    resource = WelcomePackResource.objects.create(title="Guidance booklet", file=default_storage.save("welcome-pack/guide.pdf", ContentFile(b"%PDF-1.4 booklet")), file_name="guide.pdf", content_type="application/pdf", size=16)
+    resource = WelcomePackResource.objects.create(
+        title="Guidance booklet",
+        file=default_storage.save("welcome-pack/guide.pdf", ContentFile(b"%PDF-1.4 booklet")),
+        file_name="guide.pdf",
+        content_type="application/pdf",
+        size=16,
+    )
     WelcomePackResource.objects.create(title="DfE guidance", url="https://www.gov.uk/bullying")
     registration = pending_registration(school)
     client.force_login(admin)
@@ -269,7 +288,9 @@ def test_approval_creates_everything_and_emails_invitation_and_welcome_pack(clie
 
 def test_approving_a_hand_entered_school_creates_it(client):
     admin = AdminFactory()
-    registration = pending_registration(None, entered_by_hand=True, school_address="1 High St", school_postcode="SG14 1AA")
+    registration = pending_registration(
+        None, entered_by_hand=True, school_address="1 High St", school_postcode="SG14 1AA"
+    )
     client.force_login(admin)
     client.post(f"/registrations/{registration.pk}/approve/")
     school = School.objects.get(urn=654321)
@@ -316,7 +337,9 @@ def test_rejection_needs_a_reason_and_emails_it(client, school, django_capture_o
     response = client.post(f"/registrations/{registration.pk}/reject/", {"reason": ""})
     assert errors_of(response)["reason"] == ["Enter the reason for rejecting the registration"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/registrations/{registration.pk}/reject/", {"reason": "The school is part of another authority's scheme."})
+        client.post(
+            f"/registrations/{registration.pk}/reject/", {"reason": "The school is part of another authority's scheme."}
+        )
     registration.refresh_from_db()
     assert registration.status == Registration.Status.REJECTED
     assert not User.objects.filter(email="lee@school.example.org").exists()
