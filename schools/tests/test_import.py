@@ -119,11 +119,11 @@ def test_utf8_file_is_refused_with_the_encoding_named(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(
-        CommandError, match="encoded as UTF-8, not Windows-1252.*--encoding utf-8.*Nothing was imported"
+        CommandError, match=r"encoded as UTF-8, not Windows-1252.*--encoding utf-8.*Nothing was imported"
     ):
         run(path)
     assert School.objects.get(urn=117083).name == "Kept School"
-    out, _ = run(path, "--encoding", "utf-8")
+    run(path, "--encoding", "utf-8")
     assert School.objects.get(urn=117083).name == "Ecole Saint-Exupéry"
 
 

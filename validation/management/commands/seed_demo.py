@@ -1,11 +1,14 @@
 """Demo data for trying the portal: run it twice and nothing changes the second time."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from schools.models import Membership, Registration, School
+from schools import services as school_services
+from schools.models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
 from validation import services as validation_services
 from validation.models import Conflict, GroupMember, Team
 
@@ -56,6 +59,11 @@ PENDING = {
     "head_teacher": "Natalie Cooper",
     "governor_name": "Mr John Ellis",
 }
+WELCOME_LINK = (
+    "Preventing and tackling bullying (Department for Education)",
+    "https://www.gov.uk/government/publications/preventing-and-tackling-bullying",
+    "Advice for head teachers, staff and governing bodies.",
+)
 
 
 class Command(BaseCommand):
@@ -100,6 +108,13 @@ class Command(BaseCommand):
                     "from_register": False,
                 },
             )
+            # A good 2019-framework inspection, so the demo schools are eligible to submit.
+            Inspection.objects.get_or_create(
+                school=school,
+                inspected_on=datetime.date(2023, 3, 15),
+                defaults={"rule": EligibilityRule.objects.get(framework="ofsted-2019"), "judgement": "2"},
+            )
+            school_services.school_eligibility_refresh(school=school)
             for key, role in (("lead", Membership.Role.LEAD), ("colleague", Membership.Role.CONTRIBUTOR)):
                 email, first, last, title = spec[key]
                 user = self.person(email, first, last, title)
@@ -114,11 +129,18 @@ class Command(BaseCommand):
                 **PENDING,
                 "entered_by_hand": True,
                 "equality_declaration": True,
+                "inspected_on": datetime.date(2024, 1, 24),
+                "inspection_rule": EligibilityRule.objects.get(framework="ofsted-2019"),
+                "inspection_judgement": "2",
                 "status": Registration.Status.PENDING,
             },
         )
 
         self.validating_group()
+
+        WelcomePackResource.objects.get_or_create(
+            url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
+        )
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/sign-in/ with:"))
         width = max(len(role) for role, _ in logins)
