@@ -14,12 +14,21 @@ from validation.models import CalendarFeed, Conflict, GroupMember, Meeting, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
 
+try:
+    from accreditation.tests.helpers import login
+except ImportError:  # before two-factor sign-in (issue 11) lands, signing in is one step
+
+    def login(client, user):
+        client.force_login(user)
+        return client
+
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(AdminFactory())
+    login(client, AdminFactory())
     return client
 
 
@@ -30,7 +39,7 @@ def member():
 
 @pytest.fixture
 def member_client(client, member):
-    client.force_login(member.user)
+    login(client, member.user)
     return client
 
 
@@ -47,9 +56,9 @@ def member_client(client, member):
     ],
 )
 def test_admin_pages_are_refused_to_validators_and_school_users(client, name, args):
-    client.force_login(GroupMemberFactory().user)
+    login(client, GroupMemberFactory().user)
     assert client.get(reverse(name, args=args)).status_code == 403
-    client.force_login(LeadFactory().user)
+    login(client, LeadFactory().user)
     assert client.get(reverse(name, args=args)).status_code == 403
 
 
@@ -238,7 +247,7 @@ def test_admin_records_a_conflict_on_a_members_behalf(admin_client, member):
 
 
 def test_school_users_and_admins_without_membership_have_no_conflicts_page(client):
-    client.force_login(UserFactory())
+    login(client, UserFactory())
     assert client.get(reverse("validation:conflicts")).status_code == 403
 
 
