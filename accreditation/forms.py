@@ -2,7 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 
 class GDSFormMixin:
@@ -68,3 +68,94 @@ class ChoosePasswordForm(GDSFormMixin, SetPasswordForm):
             raise forms.ValidationError("The passwords do not match", code="password_mismatch")
         password_validation.validate_password(second, self.user)
         return second
+
+
+class OneTimeCodeForm(GDSFormMixin, forms.Form):
+    submit_label = "Continue"
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app, or a recovery code"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}),
+    )
+
+
+class SetupCodeForm(GDSFormMixin, forms.Form):
+    submit_label = "Confirm and continue"
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        error_messages={"required": "Enter the 6-digit code your authenticator app shows"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the 6-digit code your authenticator app shows, like 123456")
+        return code
+
+
+class ChangePasswordForm(GDSFormMixin, PasswordChangeForm):
+    submit_label = "Change password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. A few unrelated words make a strong password you can remember."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again to confirm it"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Your current password is not right. Enter it again.",
+            "password_mismatch": "The new passwords do not match",
+        }
+
+
+class ChangeEmailForm(GDSFormMixin, forms.Form):
+    submit_label = "Change email address"
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        from .models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError("This is already your email address")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Another account uses this email address")
+        return email
+
+    def clean_current_password(self):
+        password = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your current password is not right. Enter it again.")
+        return password
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label="Search by name or email address", required=False, max_length=200)

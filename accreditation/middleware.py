@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import audit
+from . import audit, services
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -35,6 +35,7 @@ class SessionTimeoutMiddleware:
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             elif now - last_seen > LAST_SEEN_RESOLUTION:
                 request.session[SESSION_LAST_SEEN] = now
+                services.session_seen(session_key=request.session.session_key)
         return self.get_response(request)
 
 
@@ -57,3 +58,32 @@ def client_ip(request):
     if forwarded and getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
         return forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
     return request.META.get("REMOTE_ADDR") or None
+
+
+class SecondFactorMiddleware:
+    """Until a person who needs a second factor has given one this session, the only pages they
+    can reach are setting it up, entering a code, and signing out."""
+
+    OPEN_VIEWS = {"logout", "two_factor_setup", "two_factor_verify", "recovery_codes", "locked_out"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from .permissions import has_second_factor, second_factor_required
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match and match.namespace == "accounts" and match.url_name in self.OPEN_VIEWS:
+            return None
+        if match and match.url_name == "healthz":
+            return None
+        if not second_factor_required(user):
+            return None
+        target = "accounts:two_factor_verify" if has_second_factor(user) else "accounts:two_factor_setup"
+        return redirect(f"{reverse(target)}?next={request.get_full_path()}")

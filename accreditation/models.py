@@ -167,3 +167,30 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {', '.join(self.to)} ({self.status})"
+
+
+class UserSession(models.Model):
+    """Where a person is signed in: one row per session, so they can see and end them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self):
+        return f"{self.user} from {self.ip_address or 'unknown'} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def device_label(self):
+        agent = self.user_agent
+        browser = next((name for name in ("Edg", "Firefox", "Chrome", "Safari") if name in agent), "A browser")
+        system = next(
+            (name for name in ("Windows", "Mac OS", "iPhone", "iPad", "Android", "Linux", "CrOS") if name in agent), ""
+        )
+        browser = {"Edg": "Edge"}.get(browser, browser)
+        return f"{browser} on {system}" if system else browser

@@ -3,6 +3,7 @@
 import logging
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -16,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import audit, notifications
-from .models import Invitation, OutboxMessage, User
+from .models import Invitation, OutboxMessage, User, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -187,3 +188,161 @@ def task_failure_report(*, task_name: str, task_id: str, error: str) -> None:
             template="task_failed",
             context={"task_name": task_name, "task_id": task_id, "error": error[:2000], "when": timezone.now()},
         )
+
+
+# ----------------------------------------------------------------------------- account security
+
+
+class SecondFactorError(Exception):
+    """A one-time code that was not accepted; the message is for the person who typed it."""
+
+
+def session_started(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> None:
+    """Remember where `user` has just signed in, so they can see and end the session later."""
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip_address": ip_address, "user_agent": user_agent[:300], "last_seen": timezone.now()},
+    )
+
+
+def session_ended(*, session_key: str | None) -> None:
+    UserSession.objects.filter(session_key=session_key or "").delete()
+
+
+def session_seen(*, session_key: str) -> None:
+    UserSession.objects.filter(session_key=session_key).update(last_seen=timezone.now())
+
+
+def sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """Sign `user` out of every session but `keep_session_key`. Returns how many were ended."""
+    engine = import_module(settings.SESSION_ENGINE)
+    ended = 0
+    for row in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""):
+        engine.SessionStore(session_key=row.session_key).delete()
+        row.delete()
+        ended += 1
+    return ended
+
+
+def security_alert(*, user: User, what: str, to: list[str] | None = None) -> None:
+    """Tell the account holder something changed about how they sign in."""
+    notifications.send(
+        to=to or [user.email],
+        template="security_alert",
+        context={"user": user, "what": what, "when": timezone.now(), "ip_address": audit.current_ip.get()},
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, keep_session_key: str | None) -> None:
+    """Set a new password, sign out the person's other sessions and email an alert."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    sessions_end(user=user, keep_session_key=keep_session_key)
+    audit.record(actor=user, action="password.changed", target=user)
+    security_alert(user=user, what="Your password was changed.")
+
+
+@transaction.atomic
+def email_change(*, user: User, new_email: str, keep_session_key: str | None) -> None:
+    """Change the sign-in email, sign out other sessions, and alert both the old and new address."""
+    old_email = user.email
+    user.email = new_email.strip().lower()
+    user.save(update_fields=["email"])
+    sessions_end(user=user, keep_session_key=keep_session_key)
+    audit.record(actor=user, action="email.changed", target=user, data={"from": old_email, "to": user.email})
+    security_alert(
+        user=user,
+        what=f"The email address you sign in with changed from {old_email} to {user.email}.",
+        to=[old_email, user.email],
+    )
+
+
+def second_factor_pending_device(*, user: User):
+    """The authenticator being set up for `user` (created unconfirmed on first call, reused after)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, device_id: int, token: str) -> tuple[object, list[str]]:
+    """Confirm the pending authenticator with a code from it; replace any earlier second factor.
+
+    Returns the device and the new recovery codes (shown once; only the codes are stored, to be
+    deleted as they are used). Sends an alert.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None:
+        raise SecondFactorError("This set-up has expired. Scan the new QR code and try again.")
+    if not device.verify_token(_digits(token)):
+        raise SecondFactorError("The code is not right. Enter the 6-digit code your authenticator app shows now.")
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    audit.record(actor=user, action="second_factor.added", target=user)
+    security_alert(user=user, what="An authenticator app was set up as your second factor for signing in.")
+    return device, codes
+
+
+def second_factor_verify(*, user: User, token: str):
+    """Check a code from the authenticator, or a recovery code (each works once).
+
+    Returns the device that accepted it, or raises SecondFactorError. A code already used, or
+    used in the same 30 seconds, is refused (django-otp keeps the last time step).
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    cleaned = token.strip().replace(" ", "").replace("-", "").lower()
+    if not cleaned:
+        raise SecondFactorError("Enter the 6-digit code from your authenticator app, or a recovery code")
+    with transaction.atomic():
+        if cleaned.isdigit():
+            for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+                allowed, _ = device.verify_is_allowed()
+                if not allowed:
+                    raise SecondFactorError("Too many wrong codes. Wait a minute, then try again.")
+                if device.verify_token(cleaned):
+                    return device
+        else:
+            for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+                if device.verify_token(cleaned):
+                    audit.record(actor=user, action="second_factor.recovery_code_used", target=user)
+                    return device
+    raise SecondFactorError(
+        "The code is not right, or it has already been used. Enter the code your authenticator app shows now."
+    )
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, actor: User, keep_session_key: str | None = None) -> None:
+    """Remove `user`'s authenticator and recovery codes (an admin's reset, or the person's own),
+    and sign them out of their other sessions. Sends an alert."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end(user=user, keep_session_key=keep_session_key)
+    audit.record(actor=actor, action="second_factor.reset", target=user)
+    security_alert(
+        user=user, what="Your second factor for signing in was removed. You will be asked to set it up again."
+    )
+
+
+def _digits(token: str) -> str:
+    return "".join(ch for ch in token if ch.isdigit())
+
+
+def _recovery_code() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))

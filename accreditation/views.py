@@ -18,7 +18,16 @@ from .middleware import SESSION_LAST_SEEN, SESSION_STARTED
 
 
 def start_session_clock(request):
+    """Called as someone signs in: starts the timeouts and records where they signed in."""
     request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = time.time()
+    if not request.session.session_key:
+        request.session.save()
+    services.session_started(
+        user=request.user,
+        session_key=request.session.session_key,
+        ip_address=audit.current_ip.get(),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
 
 
 @login_required
@@ -49,6 +58,7 @@ class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
     def post(self, request, *args, **kwargs):
+        services.session_ended(session_key=request.session.session_key)
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
         return response

@@ -12,6 +12,7 @@ from django.urls import reverse
 from accreditation import notifications, services
 from accreditation.models import OutboxMessage, User
 from accreditation.tests.factories import AdminFactory, UserFactory
+from accreditation.tests.helpers import login
 from schools.models import Membership, Registration, School
 from schools.tests.factories import LeadFactory, MembershipFactory
 from validation.models import GroupMember
@@ -125,7 +126,7 @@ class TestHomePerRole:
             )
         person = AdminFactory()
         GroupMemberFactory(user=person)
-        client.force_login(person)
+        login(client, person)
         body = client.get(reverse("home")).content.decode()
         assert "Running the scheme" in body and "Validating group" in body
         assert "Decide the registrations waiting for approval" in body
@@ -135,9 +136,9 @@ class TestHomePerRole:
         assert "does not have a role in the scheme yet" in client.get(reverse("home")).content.decode()
 
     def test_django_admin_is_for_superusers_only(self, client):
-        client.force_login(AdminFactory(is_staff=True))
+        login(client, AdminFactory(is_staff=True))
         assert client.get("/admin/").status_code == 302
-        client.force_login(User.objects.create_superuser("support@example.org", "support-password-123"))
+        login(client, User.objects.create_superuser("support@example.org", "support-password-123"))
         assert client.get("/admin/").status_code == 200
 
 
