@@ -58,7 +58,9 @@ class _Sink:
 
 
 def zip_member_name(item) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", item.original_name).strip("-.") or f"file.{item.file.name.rsplit('.', 1)[-1]}"
+    safe = (
+        re.sub(r"[^A-Za-z0-9._-]+", "-", item.original_name).strip("-.") or f"file.{item.file.name.rsplit('.', 1)[-1]}"
+    )
     return f"evidence/{item.pk:06d}-{safe}"
 
 
@@ -75,8 +77,19 @@ def evidence_zip_chunks(application):
     index = io.StringIO()
     writer = csv.writer(index)
     writer.writerow(
-        ["file in this ZIP", "title", "kind", "criteria", "date produced", "impact", "web address", "date received",
-         "original file name", "size", "SHA-256"]
+        [
+            "file in this ZIP",
+            "title",
+            "kind",
+            "criteria",
+            "date produced",
+            "impact",
+            "web address",
+            "date received",
+            "original file name",
+            "size",
+            "SHA-256",
+        ]
     )
     for item in items:
         writer.writerow(

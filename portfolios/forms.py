@@ -38,6 +38,9 @@ class GDSDateField(DateInputField):
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
+    def __init__(self, attrs=None):
+        super().__init__({"class": "govuk-file-upload", **(attrs or {})})
+
 
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
@@ -56,7 +59,10 @@ def criteria_field(criteria_set, required=False):
         queryset=Criterion.objects.filter(criteria_set=criteria_set).order_by("number"),
         widget=forms.CheckboxSelectMultiple,
         required=required,
-        error_messages={"invalid_choice": "Select criteria from the list", "invalid_pk_value": "Select criteria from the list"},
+        error_messages={
+            "invalid_choice": "Select criteria from the list",
+            "invalid_pk_value": "Select criteria from the list",
+        },
     )
 
 
@@ -89,7 +95,15 @@ class EvidenceDetailsMixin(forms.Form):
         self.order_fields(order)
 
     field_order_names = [
-        "files", "url", "title", "description", "produced_on", "received_on", "impact", "criteria", "scan",
+        "files",
+        "url",
+        "title",
+        "description",
+        "produced_on",
+        "received_on",
+        "impact",
+        "criteria",
+        "scan",
     ]
 
 
@@ -151,7 +165,10 @@ class EvidenceEditForm(GDSFormMixin, EvidenceDetailsMixin):
                 label="Web address",
                 max_length=500,
                 assume_scheme="https",
-                error_messages={"required": "Enter the web address", "invalid": "Enter a web address in the correct format"},
+                error_messages={
+                    "required": "Enter the web address",
+                    "invalid": "Enter a web address in the correct format",
+                },
             )
         if item.kind == EvidenceItem.Kind.HARD_COPY:
             self.fields["received_on"] = GDSDateField(

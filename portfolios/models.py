@@ -28,7 +28,9 @@ class CriteriaSet(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="criteria_one_current_set")
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="criteria_one_current_set"
+            )
         ]
 
     def __str__(self):
@@ -93,9 +95,7 @@ class EvidenceItem(models.Model):
     class Meta:
         ordering = ["-produced_on", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="file") | ~Q(file=""), name="evidence_file_has_file"
-            ),
+            models.CheckConstraint(condition=~Q(kind="file") | ~Q(file=""), name="evidence_file_has_file"),
             models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="evidence_link_has_url"),
         ]
 
@@ -247,7 +247,9 @@ class ApplicationTransition(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, choices=Application.State.choices)
     to_state = models.CharField(max_length=20, choices=Application.State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -204,9 +204,7 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     school = application.school
     if not school.eligibility_allows_submission:
         reason = f": {school.eligibility_reason}" if school.eligibility_reason else ""
-        problems.append(
-            Problem(f"Your school does not yet meet the Ofsted eligibility rule{reason}", reverse("home"))
-        )
+        problems.append(Problem(f"Your school does not yet meet the Ofsted eligibility rule{reason}", reverse("home")))
     if application.is_renewal:
         renewal = reverse("portfolios:renewal", args=[application.pk])
         if not application.development_area.strip():
@@ -226,13 +224,10 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
             problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", url))
         if response.stale_count:
             problems.append(
-                Problem(
-                    f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url
-                )
+                Problem(f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url)
             )
     if check_declarations and not application.declaration:
         problems.append(Problem("Confirm the declaration", f"{submit}#id_declaration"))
     if check_declarations and not application.equality_declaration:
         problems.append(Problem("Confirm the equality declaration", f"{submit}#id_equality_declaration"))
     return problems
-

@@ -199,7 +199,10 @@ def check_container(uploaded, *, name, ext, label):
             if total > MAX_ZIP_UNCOMPRESSED:
                 refuse(f"“{name}” expands to more than we can accept and has not been uploaded", "bomb")
             if ext == "odt":
-                if "mimetype" not in names or archive.read("mimetype").strip().decode("ascii", "replace") != ODT_MIMETYPE:
+                if (
+                    "mimetype" not in names
+                    or archive.read("mimetype").strip().decode("ascii", "replace") != ODT_MIMETYPE
+                ):
                     refuse(f"The content of “{name}” is not an {label}. Check the file and its extension", "mismatch")
             else:
                 if "[Content_Types].xml" not in names or OOXML_MAIN_PARTS[ext] not in names:

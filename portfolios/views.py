@@ -24,6 +24,11 @@ def _refuse(form, error: ValidationError):
         form.add_error(None, message)
 
 
+def _bound(request):
+    """Form data only for a POST (an empty POST still binds, so its errors show)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _nosniff(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -98,7 +103,7 @@ def _evidence_form_view(request, school_id, form_class, template, save):
     if not permissions.can_manage_evidence(request.user, school):
         raise PermissionDenied
     criteria_set = selectors.current_criteria_set()
-    form = form_class(request.POST or None, request.FILES or None, criteria_set=criteria_set)
+    form = form_class(*_bound(request), criteria_set=criteria_set)
     is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +188,7 @@ def evidence_edit(request, pk):
         "received_on": item.received_on,
     }
     form = forms.EvidenceEditForm(
-        request.POST or None, initial=initial, item=item, criteria_set=selectors.current_criteria_set()
+        *_bound(request)[:1], initial=initial, item=item, criteria_set=selectors.current_criteria_set()
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +252,7 @@ def application_start_hard_copy(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     if not permissions.can_record_hard_copy(request.user):
         raise PermissionDenied
-    form = forms.HardCopyApplicationForm(request.POST or None)
+    form = forms.HardCopyApplicationForm(*_bound(request)[:1])
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_start(
@@ -286,7 +291,7 @@ def criterion_edit(request, pk, number):
     response = selectors.response_get_for_user(request.user, pk, number)
     application = response.application
     initial = {"self_evaluation": response.self_evaluation, "evidence": response.evidence.all()}
-    form = forms.CriterionResponseForm(request.POST or None, initial=initial, school=application.school)
+    form = forms.CriterionResponseForm(*_bound(request)[:1], initial=initial, school=application.school)
     if request.method == "POST" and form.is_valid():
         try:
             services.response_update(response=response, actor=request.user, **form.cleaned_data)
@@ -312,8 +317,11 @@ def renewal_edit(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     if not application.is_renewal:
         raise Http404
-    initial = {"development_area": application.development_area, "development_progress": application.development_progress}
-    form = forms.RenewalForm(request.POST or None, initial=initial)
+    initial = {
+        "development_area": application.development_area,
+        "development_progress": application.development_progress,
+    }
+    form = forms.RenewalForm(*_bound(request)[:1], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update_renewal(application=application, actor=request.user, **form.cleaned_data)
@@ -328,7 +336,7 @@ def renewal_edit(request, pk):
 @login_required
 def application_submit(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
-    form = forms.SubmitForm(request.POST or None)
+    form = forms.SubmitForm(*_bound(request)[:1])
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(application=application, actor=request.user, **form.cleaned_data)
@@ -347,7 +355,7 @@ def application_withdraw(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     if not permissions.can_withdraw(request.user, application):
         raise PermissionDenied
-    form = forms.WithdrawForm(request.POST or None)
+    form = forms.WithdrawForm(*_bound(request)[:1])
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(application=application, actor=request.user, **form.cleaned_data)
@@ -373,4 +381,3 @@ def export_zip(request, pk):
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
     return _nosniff(response)
-

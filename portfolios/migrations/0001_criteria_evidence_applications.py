@@ -2,164 +2,374 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portfolios.models
 from django.conf import settings
 from django.db import migrations, models
 
+import portfolios.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0002_school_eligibility'),
+        ("schools", "0002_school_eligibility"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('first', 'First application'), ('renewal', 'Renewal')], default='first', max_length=10)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('scheduled', 'Listed for a meeting'), ('under_review', 'Under review'), ('accredited', 'Accredited'), ('further_information', 'Further information required'), ('not_accredited', 'Not accredited'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20)),
-                ('is_hard_copy', models.BooleanField(default=False, help_text='Recorded by the H&W team from a paper portfolio.', verbose_name='paper portfolio')),
-                ('hard_copy_received_on', models.DateField(blank=True, null=True, verbose_name='paper portfolio received on')),
-                ('development_area', models.TextField(blank=True)),
-                ('development_progress', models.TextField(blank=True, verbose_name='progress on the development area')),
-                ('declaration', models.BooleanField(default=False)),
-                ('equality_declaration', models.BooleanField(default=False)),
-                ('meeting_date', models.DateField(blank=True, null=True, verbose_name='meeting listed for')),
-                ('areas_for_future', models.TextField(blank=True, verbose_name='areas for future consideration')),
-                ('decided_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('scheduled_at', models.DateTimeField(blank=True, null=True)),
-                ('review_started_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.ForeignKey(blank=True, help_text='The award renewed.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portfolios.application')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='schools.school')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("first", "First application"), ("renewal", "Renewal")], default="first", max_length=10
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("scheduled", "Listed for a meeting"),
+                            ("under_review", "Under review"),
+                            ("accredited", "Accredited"),
+                            ("further_information", "Further information required"),
+                            ("not_accredited", "Not accredited"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_hard_copy",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Recorded by the H&W team from a paper portfolio.",
+                        verbose_name="paper portfolio",
+                    ),
+                ),
+                (
+                    "hard_copy_received_on",
+                    models.DateField(blank=True, null=True, verbose_name="paper portfolio received on"),
+                ),
+                ("development_area", models.TextField(blank=True)),
+                ("development_progress", models.TextField(blank=True, verbose_name="progress on the development area")),
+                ("declaration", models.BooleanField(default=False)),
+                ("equality_declaration", models.BooleanField(default=False)),
+                ("meeting_date", models.DateField(blank=True, null=True, verbose_name="meeting listed for")),
+                ("areas_for_future", models.TextField(blank=True, verbose_name="areas for future consideration")),
+                ("decided_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("first_submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("scheduled_at", models.DateTimeField(blank=True, null=True)),
+                ("review_started_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The award renewed.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="applications", to="schools.school"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationTransition',
+            name="ApplicationTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('scheduled', 'Listed for a meeting'), ('under_review', 'Under review'), ('accredited', 'Accredited'), ('further_information', 'Further information required'), ('not_accredited', 'Not accredited'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('scheduled', 'Listed for a meeting'), ('under_review', 'Under review'), ('accredited', 'Accredited'), ('further_information', 'Further information required'), ('not_accredited', 'Not accredited'), ('withdrawn', 'Withdrawn')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='portfolios.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("scheduled", "Listed for a meeting"),
+                            ("under_review", "Under review"),
+                            ("accredited", "Accredited"),
+                            ("further_information", "Further information required"),
+                            ("not_accredited", "Not accredited"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("scheduled", "Listed for a meeting"),
+                            ("under_review", "Under review"),
+                            ("accredited", "Accredited"),
+                            ("further_information", "Further information required"),
+                            ("not_accredited", "Not accredited"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="portfolios.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CriteriaSet',
+            name="CriteriaSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('is_current', models.BooleanField(default=False)),
-                ('introduced_on', models.DateField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveSmallIntegerField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("is_current", models.BooleanField(default=False)),
+                ("introduced_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-version'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='criteria_one_current_set')],
+                "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("is_current",),
+                        name="criteria_one_current_set",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='criteria_set',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='portfolios.criteriaset'),
+            model_name="application",
+            name="criteria_set",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="applications", to="portfolios.criteriaset"
+            ),
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('short_title', models.CharField(max_length=80)),
-                ('title', models.TextField()),
-                ('outcomes', models.JSONField(default=list, help_text='"We are seeking to establish that" points, in order.')),
-                ('criteria_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='criteria', to='portfolios.criteriaset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("short_title", models.CharField(max_length=80)),
+                ("title", models.TextField()),
+                (
+                    "outcomes",
+                    models.JSONField(default=list, help_text='"We are seeking to establish that" points, in order.'),
+                ),
+                (
+                    "criteria_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="criteria",
+                        to="portfolios.criteriaset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criteria_set', 'number'],
+                "ordering": ["criteria_set", "number"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceItem',
+            name="EvidenceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('file', 'File'), ('link', 'Web link'), ('hard_copy', 'Hard copy held')], max_length=10)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('produced_on', models.DateField(verbose_name='date produced')),
-                ('impact', models.TextField(help_text='What difference it made.', verbose_name='impact')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='web address')),
-                ('file', models.FileField(blank=True, max_length=300, storage=portfolios.models.evidence_storage, upload_to='')),
-                ('original_name', models.CharField(blank=True, max_length=255)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('content_type', models.CharField(blank=True, max_length=120, verbose_name='detected type')),
-                ('received_on', models.DateField(blank=True, help_text='Hard copies only.', null=True, verbose_name='date received')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stale_from', models.DateField(db_index=True)),
-                ('stale_since', models.DateField(blank=True, null=True)),
-                ('expiring_flagged_on', models.DateField(blank=True, null=True)),
-                ('criteria', models.ManyToManyField(blank=True, related_name='evidence_items', to='portfolios.criterion')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_items', to='schools.school')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("file", "File"), ("link", "Web link"), ("hard_copy", "Hard copy held")], max_length=10
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("produced_on", models.DateField(verbose_name="date produced")),
+                ("impact", models.TextField(help_text="What difference it made.", verbose_name="impact")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="web address")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=300, storage=portfolios.models.evidence_storage, upload_to=""
+                    ),
+                ),
+                ("original_name", models.CharField(blank=True, max_length=255)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("content_type", models.CharField(blank=True, max_length=120, verbose_name="detected type")),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True, help_text="Hard copies only.", null=True, verbose_name="date received"
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("stale_from", models.DateField(db_index=True)),
+                ("stale_since", models.DateField(blank=True, null=True)),
+                ("expiring_flagged_on", models.DateField(blank=True, null=True)),
+                (
+                    "criteria",
+                    models.ManyToManyField(blank=True, related_name="evidence_items", to="portfolios.criterion"),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="evidence_items", to="schools.school"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-produced_on', 'title'],
+                "ordering": ["-produced_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='CriterionResponse',
+            name="CriterionResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_evaluation', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('frozen', 'Submitted'), ('reopened', 'Reopened for further information')], default='open', max_length=10)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='portfolios.application')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portfolios.criterion')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ManyToManyField(blank=True, related_name='responses', to='portfolios.evidenceitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("self_evaluation", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("frozen", "Submitted"),
+                            ("reopened", "Reopened for further information"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="portfolios.application",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="portfolios.criterion"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(blank=True, related_name="responses", to="portfolios.evidenceitem"),
+                ),
             ],
             options={
-                'ordering': ['criterion__number'],
+                "ordering": ["criterion__number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['accredited', 'not_accredited', 'withdrawn']), _negated=True), fields=('school',), name='application_one_open_per_school'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["accredited", "not_accredited", "withdrawn"]), _negated=True),
+                fields=("school",),
+                name="application_one_open_per_school",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('criteria_set', 'number'), name='criterion_unique_number'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(fields=("criteria_set", "number"), name="criterion_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'file'), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='evidence_file_has_file'),
+            model_name="evidenceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "file"), _negated=True), models.Q(("file", ""), _negated=True), _connector="OR"
+                ),
+                name="evidence_file_has_file",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'link'), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='evidence_link_has_url'),
+            model_name="evidenceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "link"), _negated=True), models.Q(("url", ""), _negated=True), _connector="OR"
+                ),
+                name="evidence_link_has_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterionresponse',
-            constraint=models.UniqueConstraint(fields=('application', 'criterion'), name='response_one_per_criterion'),
+            model_name="criterionresponse",
+            constraint=models.UniqueConstraint(fields=("application", "criterion"), name="response_one_per_criterion"),
         ),
     ]

@@ -18,7 +18,11 @@ def pdf_bytes(text="Anti-bullying policy"):
     return (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
-        b"4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        b"4 0 obj<</Length "
+        + str(len(body)).encode()
+        + b">>stream\n"
+        + body
+        + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
 
 
@@ -81,7 +85,9 @@ def complete_application(lead_membership, *, actor=None, evidence=None):
     item = evidence or EvidenceItemFactory(school=school)
     for response in application.responses.all():
         services.response_update(
-            response=response, actor=actor, self_evaluation=f"We meet criterion {response.criterion.number}.",
+            response=response,
+            actor=actor,
+            self_evaluation=f"We meet criterion {response.criterion.number}.",
             evidence=[item],
         )
     return application

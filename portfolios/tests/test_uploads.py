@@ -76,7 +76,9 @@ class TestRefused:
         assert message == "The content of “photo.pdf” is not a PDF. Check the file and its extension"
 
     def test_an_executable_renamed_pdf(self):
-        exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 200
+        exe = (
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 200
+        )
         message = refused(upload("invoice.pdf", exe), "executable")
         assert "is a program, not a PDF" in message
 
@@ -106,7 +108,9 @@ class TestRefused:
         assert "contains macros" in refused(upload("letter.docx", data), "macro")
 
     def test_a_docx_declaring_macro_content(self):
-        data = office_bytes(content_types=b'<Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>')
+        data = office_bytes(
+            content_types=b'<Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>'
+        )
         assert "contains macros" in refused(upload("letter.docx", data), "macro")
 
     @pytest.mark.parametrize("name", ["evidence.zip", "photos.7z", "backup.tar", "files.rar", "log.gz"])
