@@ -9,11 +9,14 @@ class AccreditationConfig(AppConfig):
         from django.urls import reverse
 
         from . import home
-        from .permissions import can_manage_accounts
+        from .permissions import can_manage_accounts, can_view_audit_trail
 
         def nav(user):
+            items = []
             if can_manage_accounts(user):
-                return [home.NavItem("People", reverse("accounts:people"), order=90)]
-            return []
+                items.append(home.NavItem("People", reverse("accounts:people"), order=90))
+            if can_view_audit_trail(user):
+                items.append(home.NavItem("Audit trail", reverse("audit_trail"), order=91))
+            return items
 
         home.register_nav(nav)

@@ -159,3 +159,30 @@ class ChangeEmailForm(GDSFormMixin, forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label="Search by name or email address", required=False, max_length=200)
+
+
+class AuditSearchForm(forms.Form):
+    text = forms.CharField(label="Person, object or address", required=False, max_length=200)
+    action = forms.ChoiceField(label="Kind of event", required=False)
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as a real date, like 2026-09-01"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as a real date, like 2026-12-31"},
+    )
+
+    def __init__(self, *args, action_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any")] + [(a, a.replace("_", " ").capitalize()) for a in action_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return cleaned

@@ -1,0 +1,66 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from accreditation import audit
+from accreditation.csv_export import neutralise
+from accreditation.models import AuditEvent
+from accreditation.tests.factories import AdminFactory, UserFactory
+from accreditation.tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+44 1992 555", "'+44 1992 555"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Oakfield Primary", "Oakfield Primary"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert neutralise(value) == expected
+
+
+class TestAuditTrail:
+    def test_admin_searches_and_downloads(self, client):
+        admin = AdminFactory()
+        school_user = UserFactory(email="lead@oakfield.example.org")
+        audit.record(
+            actor=school_user, action="application.submitted", target=school_user, summary="=cmd|' /C calc'!A0"
+        )
+        audit.record(actor=admin, action="registration.approved", target=admin)
+        login(client, admin)
+        page = client.get(reverse("audit_trail"), {"text": "oakfield"}).content.decode()
+        assert "application.submitted" in page and "registration.approved" not in page
+        by_kind = client.get(reverse("audit_trail"), {"action": "registration"}).content.decode()
+        assert "registration.approved" in by_kind and "application.submitted" not in by_kind
+        download = client.get(reverse("audit_trail"), {"text": "oakfield", "format": "csv"})
+        assert download["Content-Disposition"] == 'attachment; filename="audit-trail.csv"'
+        rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+        assert rows[0][:3] == ["when", "who", "action"]
+        assert rows[1][5] == "'=cmd|' /C calc'!A0"
+
+    def test_bad_dates_are_explained(self, client):
+        login(client, AdminFactory())
+        response = client.get(reverse("audit_trail"), {"date_from": "2026-12-01", "date_to": "2026-01-01"})
+        assert "The end date must be the same as or after the start date" in response.content.decode()
+
+    def test_only_admins_see_it_and_nobody_edits_it(self, client):
+        login(client, UserFactory())
+        assert client.get(reverse("audit_trail")).status_code == 403
+        assert client.post(reverse("audit_trail")).status_code == 405
+        admin = AdminFactory()
+        audit.record(actor=admin, action="x.y")
+        login(client, admin)
+        assert client.post(reverse("audit_trail"), {"text": "changed"}).status_code == 405
+        assert AuditEvent.objects.get().action == "x.y"
