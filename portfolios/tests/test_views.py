@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.tests.factories import AdminFactory
+from accreditation.tests.helpers import login
 from portfolios import services
 from portfolios.models import Application, EvidenceItem
 from schools.tests.factories import LeadFactory, MembershipFactory
@@ -189,7 +190,7 @@ class TestDownload:
         item = services.evidence_add_files(
             school=lead.school, actor=lead.user, files=[pdf_upload()], produced_on=timezone.localdate(), impact="x"
         )[0]
-        client.force_login(AdminFactory())
+        login(client, AdminFactory())
         assert client.get(reverse("portfolios:evidence_download", args=[item.pk])).status_code == 200
         client.force_login(MembershipFactory().user)
         assert client.get(reverse("portfolios:evidence_download", args=[item.pk])).status_code == 404

@@ -5,8 +5,13 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
+from portfolios import selectors as portfolio_selectors
+from portfolios import services as portfolio_services
+from portfolios.models import Application, EvidenceItem
 from schools import services as school_services
 from schools.models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
 from validation import services as validation_services
@@ -64,6 +69,56 @@ WELCOME_LINK = (
     "https://www.gov.uk/government/publications/preventing-and-tackling-bullying",
     "Advice for head teachers, staff and governing bodies.",
 )
+
+
+DEMO_EVIDENCE = [
+    # title, web address (None: a PDF file), produced days ago, impact, criteria
+    (
+        "Anti-bullying policy (reviewed)",
+        None,
+        120,
+        "Pupils helped rewrite it; 9 in 10 in the survey know how to report bullying.",
+        [1, 3],
+    ),
+    (
+        "Governors' safeguarding committee minutes",
+        None,
+        60,
+        "Governors asked for termly incident data by type, now reported each term.",
+        [2],
+    ),
+    (
+        "Anti-bullying page on the school website",
+        "https://www.example.sch.uk/anti-bullying",
+        30,
+        "Parents' questions about reporting fell after the page went up.",
+        [3, 7],
+    ),
+    (
+        "Staff training record 2023",
+        None,
+        3 * 365 - 40,
+        "All staff trained; consistent responses to incidents (nearly 3 years old: replace soon).",
+        [4],
+    ),
+]
+DEMO_SELF_EVALUATIONS = {
+    1: "Our deputy head leads the scheme and reports to SLT each half term on incidents and actions.",
+    2: "Our named governor reviews anti-bullying data termly and reports to the full governing body.",
+    3: "Our policy follows DfE and county guidance and was reviewed this year with pupils and parents.",
+}
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF saying `text`, so the demo has real files to download."""
+    safe = text.replace("(", "[").replace(")", "]")
+    body = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>"
+        b"endobj\n4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body + b"\nendstream endobj\n"
+        b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 class Command(BaseCommand):
@@ -137,6 +192,7 @@ class Command(BaseCommand):
         )
 
         self.validating_group()
+        self.portfolio()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -163,6 +219,40 @@ class Command(BaseCommand):
                 "declared_by": member.user,
             },
         )
+
+    def portfolio(self):
+        """Oakfield's draft first application: a few evidence items and criteria 1 to 3 written."""
+        school = School.objects.get(urn=SCHOOLS[0]["urn"])
+        lead = get_user_model().objects.get(email=SCHOOLS[0]["lead"][0])
+        today = timezone.localdate()
+        for title, url, days_ago, impact, numbers in DEMO_EVIDENCE:
+            if EvidenceItem.objects.filter(school=school, title=title).exists():
+                continue
+            common = {
+                "school": school,
+                "actor": lead,
+                "title": title,
+                "description": "Demo evidence.",
+                "produced_on": today - datetime.timedelta(days=days_ago),
+                "impact": impact,
+                "criteria": list(portfolio_selectors.current_criteria_set().criteria.filter(number__in=numbers)),
+            }
+            if url:
+                portfolio_services.evidence_add_link(url=url, **common)
+            else:
+                upload = SimpleUploadedFile(f"{title}.pdf", demo_pdf(title), content_type="application/pdf")
+                portfolio_services.evidence_add_files(files=[upload], **common)
+        if Application.objects.filter(school=school).exists():
+            return
+        application = portfolio_services.application_start(school=school, actor=lead)
+        for response in application.responses.filter(criterion__number__in=[1, 2, 3]):
+            number = response.criterion.number
+            portfolio_services.response_update(
+                response=response,
+                actor=lead,
+                self_evaluation=DEMO_SELF_EVALUATIONS[number],
+                evidence=EvidenceItem.objects.filter(school=school, criteria__number=number),
+            )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
