@@ -45,3 +45,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     head_teacher = "Hana Head"
     governor_name = "Gus Governor"
     equality_declaration = True
+
+
+def ensure_default_eligibility_rules():
+    """Put back the five default rules the data migration installs. Transactional tests (the
+    browser's) flush the database after each test, migration data included."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("schools.migrations.0004_default_eligibility_rules")
+    migration.add_defaults(apps, None)

@@ -8,11 +8,25 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accreditation.tests.factories import AdminFactory
-from schools.tests.factories import SchoolFactory
+from schools.tests.factories import SchoolFactory, ensure_default_eligibility_rules
 
 from .axe import assert_accessible
 
+try:
+    from accreditation.tests.helpers import login
+except ImportError:  # before two-factor sign-in lands, signing in is one step
+
+    def login(client, user):
+        client.force_login(user)
+        return client
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def eligibility_rules(db):
+    ensure_default_eligibility_rules()
 
 
 def test_register_approve_and_set_password(page, browser, live_server):
@@ -52,11 +66,9 @@ def test_register_approve_and_set_password(page, browser, live_server):
     assert_accessible(page)
 
     admin_context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    signed_in_session(admin_context, admin, live_server.url)
     admin_page = admin_context.new_page()
-    admin_page.goto("/accounts/sign-in/")
-    admin_page.get_by_label("Email address").fill(admin.email)
-    admin_page.get_by_label("Password").fill("correct-horse-battery-staple")
-    admin_page.get_by_role("button", name="Sign in").click()
+    admin_page.goto("/")
     admin_page.get_by_role("link", name="Registrations").first.click()
     assert_accessible(admin_page)
     admin_page.get_by_role("link", name="Abbots Langley School").click()
@@ -83,4 +95,74 @@ def test_register_approve_and_set_password(page, browser, live_server):
     assert_accessible(page)
     page.get_by_role("link", name="Your school").click()
     expect(page.get_by_text("Gus Governor")).to_be_visible()
+    assert_accessible(page)
+
+
+def signed_in_session(context, user, base_url):
+    """Give the browser a signed-in session (second factor included where the role needs one):
+    signing in itself, with its second factor, is tested in tests/browser/test_sign_in.py."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = login(Client(), user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+
+
+def sign_in(page, email):
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your work")).to_be_visible()
+
+
+def test_lead_manages_the_team_and_admin_pages_are_accessible(page, live_server):
+    from schools.tests.factories import LeadFactory, MembershipFactory
+
+    lead = LeadFactory(school__urn=117083, school__name="Abbots Langley School")
+    MembershipFactory(school=lead.school, user__email="cara@abbots.example.org", user__first_name="Cara")
+    sign_in(page, lead.user.email)
+    page.get_by_role("link", name="Your school").click()
+    expect(page.get_by_role("heading", name="Abbots Langley School")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Invite a colleague").click()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter their first name")
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Dev")
+    page.get_by_label("Last name").fill("Colleague")
+    page.get_by_label("Email address").fill("dev@abbots.example.org")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text("We have emailed dev@abbots.example.org")).to_be_visible()
+    page.get_by_role("link", name="Deactivate cara@abbots.example.org").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Deactivate account").click()
+    expect(page.get_by_text("account is deactivated and signed out")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    signed_in_session(page.context, AdminFactory(), live_server.url)
+    page.goto("/")
+    for link, heading in (
+        ("Welcome pack", "Welcome pack"),
+        ("Eligibility rules", "Eligibility rules"),
+        ("Schools", "Schools in the scheme"),
+    ):
+        page.get_by_role("link", name=link, exact=True).first.click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        assert_accessible(page)
+    page.goto("/eligibility-rules/")
+    page.get_by_role("link", name="Change Education inspection framework (September 2019)").click()
+    assert_accessible(page)
+    page.goto("/welcome-pack/new/")
+    page.get_by_role("button", name="Save resource").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a title for the resource")
     assert_accessible(page)
