@@ -1,6 +1,7 @@
 """The validating group in Chromium: an admin schedules the year and adjusts a meeting, manages the
 group; a validator declares a conflict and subscribes to the meetings. Every page passes axe."""
 
+import importlib
 import re
 
 import icalendar
@@ -9,13 +10,22 @@ from playwright.sync_api import expect
 
 from accreditation.tests.factories import AdminFactory
 from schools.tests.factories import SchoolFactory
-from validation.models import Conflict, Meeting
+from validation.models import Conflict, Meeting, Team
 from validation.tests.factories import GroupMemberFactory
 
 from .axe import assert_accessible
 from .test_sign_in import sign_in
 
+TEAMS = importlib.import_module("validation.migrations.0002_load_teams").TEAMS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def teams():
+    """Transactional tests flush the tables between tests, data migrations' rows included."""
+    for name, slug in TEAMS:
+        Team.objects.get_or_create(slug=slug, defaults={"name": name})
 
 
 def test_admin_schedules_the_year_and_adjusts_a_meeting(page):
