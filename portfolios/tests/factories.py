@@ -1,5 +1,6 @@
 """Test data for portfolios: evidence items and ready-to-submit applications."""
 
+import importlib
 import io
 import zipfile
 from datetime import timedelta
@@ -71,6 +72,13 @@ class EvidenceItemFactory(factory.django.DjangoModelFactory):
     def criteria(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.criteria.set(extracted)
+
+
+def ensure_criteria():
+    """Transactional tests flush the database, data migrations included: load the criteria again."""
+    from django.apps import apps
+
+    importlib.import_module("portfolios.migrations.0002_load_criteria_set_v1").load(apps, None)
 
 
 def criteria():

@@ -17,7 +17,7 @@ from portfolios.models import Application, ApplicationTransition, CriteriaSet, C
 from schools.models import School
 from schools.tests.factories import LeadFactory, MembershipFactory, SchoolFactory
 
-from .factories import EvidenceItemFactory, complete_application, criteria, pdf_bytes, pdf_upload
+from .factories import EvidenceItemFactory, complete_application, criteria, ensure_criteria, pdf_bytes, pdf_upload
 
 State = Application.State
 pytestmark = pytest.mark.django_db
@@ -434,6 +434,7 @@ class TestHardCopy:
 def test_two_colleagues_submitting_at_once_give_one_submission():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; CI runs this on PostgreSQL")
+    ensure_criteria()
     lead = LeadFactory()
     application = complete_application(lead)
     barrier = threading.Barrier(2)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portfolios.models import Application, EvidenceItem
-from portfolios.tests.factories import pdf_bytes
+from portfolios.tests.factories import ensure_criteria, pdf_bytes
 from schools.tests.factories import LeadFactory
 
 from .axe import assert_accessible
@@ -30,6 +30,7 @@ def test_lead_builds_submits_and_downloads_a_complete_portfolio(page):
 
     from django.utils import timezone
 
+    ensure_criteria()
     lead = LeadFactory(school__name="Hillside Primary")
     sign_in(page, lead.user.email)
     expect(page.get_by_role("heading", name="Your work")).to_be_visible()
