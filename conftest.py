@@ -199,3 +199,38 @@ def celery_worker_process(redis_url, tmp_path, use_broker):
     workers = WorkerProcess(redis_url, database_url, mail_dir)
     yield workers
     workers.stop_all()
+
+
+OUR_APPS = ("accreditation", "schools", "portfolios", "validation")
+
+
+def replay_data_migrations():
+    """Load again what our data migrations load (teams, criteria, rules, schedules).
+
+    A transactional test empties every table when it ends, so the next one would find no reference
+    data; the data migrations are idempotent, so running them against today's models restores it.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = []
+    for leaf in sorted(loader.graph.leaf_nodes()):
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node[0] in OUR_APPS and node not in plan]
+    for node in plan:
+        for operation in loader.graph.nodes[node].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        replay_data_migrations()
