@@ -310,3 +310,38 @@ class TestExports:
         assert archive.read(f"evidence/{files[0].pk:06d}-Policy.pdf") == pdf_bytes()
         index = archive.read("index.csv").decode()
         assert "Website page" in index and "Fewer incidents" in index and files[1].sha256 in index
+
+
+class TestHardCopyPages:
+    def test_admin_records_a_paper_portfolio_and_its_evidence(self, client):
+        school_lead = LeadFactory()
+        login(client, AdminFactory())
+        today = timezone.localdate()
+        response = client.post(
+            reverse("portfolios:application_start_hard_copy", args=[school_lead.school.pk]),
+            date_fields("received_on", today),
+            follow=True,
+        )
+        assert "Paper portfolio started" in response.content.decode()
+        application = Application.objects.get(school=school_lead.school)
+        assert application.is_hard_copy and application.hard_copy_received_on == today
+
+        data = {
+            "title": "Folder section 4: CPD log",
+            "description": "",
+            "impact": "All staff trained",
+            "criteria": criterion_pks([4]),
+            "scan": pdf_upload("scan.pdf"),
+            **date_fields("produced_on", today - timedelta(days=100)),
+            **date_fields("received_on", today),
+        }
+        response = client.post(reverse("portfolios:evidence_add_hard_copy", args=[school_lead.school.pk]), data)
+        item = EvidenceItem.objects.get(school=school_lead.school)
+        assert item.kind == EvidenceItem.Kind.HARD_COPY
+        assert item.received_on == today and item.original_name == "scan.pdf"
+        assert [c.number for c in item.criteria.all()] == [4]
+
+    def test_a_school_user_cannot_open_the_paper_portfolio_page(self, client, lead):
+        response = client.get(reverse("portfolios:application_start_hard_copy", args=[lead.school.pk]))
+        assert response.status_code == 403
+        assert not Application.objects.exists()
