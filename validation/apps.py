@@ -7,9 +7,13 @@ class ValidationConfig(AppConfig):
 
     def ready(self):
         from accreditation import home
+        from accreditation.permissions import register_second_factor_rule
 
         from . import home as validation_home
+        from .permissions import is_validator
 
         home.register(validation_home.admin_panel)
         home.register(validation_home.validator_panel)
         home.register_nav(validation_home.nav)
+        # Validators read every school's evidence: they must sign in with a second factor.
+        register_second_factor_rule(is_validator)

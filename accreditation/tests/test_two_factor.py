@@ -19,17 +19,6 @@ SETUP = reverse("accounts:two_factor_setup")
 VERIFY = reverse("accounts:two_factor_verify")
 
 
-@pytest.fixture(autouse=True)
-def second_factor_enforced(settings):
-    middleware = list(settings.MIDDLEWARE)
-    if "accreditation.middleware.SecondFactorMiddleware" not in middleware:
-        middleware.insert(
-            middleware.index("accreditation.middleware.SessionTimeoutMiddleware") + 1,
-            "accreditation.middleware.SecondFactorMiddleware",
-        )
-        settings.MIDDLEWARE = middleware
-
-
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs what the block queued for after commit (email delivery)."""

@@ -11,7 +11,7 @@ from portfolios.tests.factories import ensure_criteria, pdf_bytes
 from schools.tests.factories import LeadFactory
 
 from .axe import assert_accessible
-from .test_sign_in import sign_in
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,22 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accreditation.tests.factories import TEST_PASSWORD, AdminFactory, UserFactory
+from accreditation.tests.factories import AdminFactory, UserFactory
 from schools.tests.factories import LeadFactory, MembershipFactory
 from validation.tests.factories import GroupMemberFactory
 
 from .axe import assert_accessible
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email, password=TEST_PASSWORD):
-    page.goto("/")
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize(

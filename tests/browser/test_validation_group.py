@@ -14,7 +14,7 @@ from validation.models import Conflict, Meeting, Team
 from validation.tests.factories import GroupMemberFactory
 
 from .axe import assert_accessible
-from .test_sign_in import sign_in
+from .helpers import sign_in
 
 TEAMS = importlib.import_module("validation.migrations.0002_load_teams").TEAMS
 
