@@ -169,6 +169,24 @@ class OutboxMessage(models.Model):
         return f"{self.subject} to {', '.join(self.to)} ({self.status})"
 
 
+class SentNotice(models.Model):
+    """A reminder or digest that has gone to the outbox, recorded in the same transaction and
+    before it, so a job that runs twice, is retried or catches up after missed days never sends
+    it again. `kind` names the job; `key` names what it was about (e.g. a meeting and a school)."""
+
+    kind = models.CharField(max_length=60)
+    key = models.CharField(max_length=200)
+    message = models.ForeignKey(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="sent_notice_once")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.key}"
+
+
 class UserSession(models.Model):
     """Where a person is signed in: one row per session, so they can see and end them."""
 

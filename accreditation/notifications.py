@@ -9,10 +9,10 @@ because nothing is queued before commit.
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from .models import OutboxMessage
+from .models import OutboxMessage, SentNotice
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,24 @@ def send(*, to, template: str, context: dict | None = None, attachments: list | 
         attachments=attachments or [],
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
+
+
+def send_once(*, kind: str, key: str, to, template: str, context: dict | None = None) -> OutboxMessage | None:
+    """Queue the email unless one of this kind and key was queued before; None when it was.
+
+    The SentNotice row is written first, in the same transaction as the outbox row, so two runs at
+    once, a retry or a re-run after a crash find the record and send nothing.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notice = SentNotice.objects.create(kind=kind, key=key)
+        except IntegrityError:
+            return None
+        message = send(to=to, template=template, context=context)
+        notice.message = message
+        notice.save(update_fields=["message"])
     return message
 
 
