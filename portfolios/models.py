@@ -98,6 +98,13 @@ class EvidenceItem(models.Model):
             models.CheckConstraint(condition=~Q(kind="file") | ~Q(file=""), name="evidence_file_has_file"),
             models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="evidence_link_has_url"),
         ]
+        indexes = [
+            # The nightly sweep (portfolios.jobs) touches only rows not yet flagged / still flagged.
+            models.Index(fields=["stale_from"], condition=Q(stale_since__isnull=True), name="evidence_not_yet_stale"),
+            models.Index(
+                fields=["expiring_flagged_on"], condition=Q(expiring_flagged_on__isnull=False), name="evidence_expiring"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -258,3 +265,27 @@ class ApplicationTransition(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_state} -> {self.to_state}"
+
+
+class EvidenceDigest(models.Model):
+    """The nightly email to a school's SLT lead listing evidence newly out of date or about to be.
+
+    Written before the email, in the same transaction as its outbox row; one per school and day,
+    so a sweep that runs twice or is retried never sends a second digest.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="evidence_digests")
+    digest_date = models.DateField()
+    stale_ids = models.JSONField(default=list, help_text="Items newly out of date.")
+    expiring_ids = models.JSONField(default=list, help_text="Items newly flagged as about to go out of date.")
+    sent_to = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-digest_date", "school"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "digest_date"], name="evidence_digest_once_per_school_day")
+        ]
+
+    def __str__(self):
+        return f"Evidence digest for {self.school} on {self.digest_date}"

@@ -231,3 +231,36 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     if check_declarations and not application.equality_declaration:
         problems.append(Problem("Confirm the equality declaration", f"{submit}#id_equality_declaration"))
     return problems
+
+
+@dataclass
+class EvidenceFlag:
+    """An item of an application's portfolio with its age flags, for validators' and admins' pages."""
+
+    item: EvidenceItem
+    stale: bool
+    expiring: bool
+    stale_by_meeting: bool
+
+    @property
+    def label(self) -> str:
+        if self.stale:
+            return f"Out of date since {self.item.stale_from:%-d %B %Y}"
+        if self.stale_by_meeting:
+            return f"Out of date before the meeting ({self.item.stale_from:%-d %B %Y})"
+        if self.expiring:
+            return f"Out of date on {self.item.stale_from:%-d %B %Y}"
+        return ""
+
+
+def evidence_flags_for_application(application, as_of: date | None = None) -> list[EvidenceFlag]:
+    """Every item linked to the application with its flags on `as_of`: out of date (what the nightly
+    sweep marks with stale_since), out of date by the meeting the application is listed for, or
+    flagged by the sweep as going out of date soon (expiring_flagged_on)."""
+    as_of = as_of or timezone.localdate()
+    flags = []
+    for item in evidence_for_application(application):
+        stale = item.stale_from <= as_of
+        by_meeting = not stale and bool(application.meeting_date) and item.stale_from <= application.meeting_date
+        flags.append(EvidenceFlag(item, stale, not stale and item.expiring_flagged_on is not None, by_meeting))
+    return flags

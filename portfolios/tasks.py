@@ -1,0 +1,49 @@
+"""Thin Celery tasks for the evidence jobs; the work is in portfolios.jobs."""
+
+import logging
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from schools.models import School
+
+from . import jobs
+
+logger = logging.getLogger(__name__)
+
+
+def _day(as_of: str | None) -> date:
+    return date.fromisoformat(as_of) if as_of else timezone.localdate()
+
+
+@shared_task(acks_late=True)
+def sweep_stale_evidence(*, as_of: str | None = None):
+    """Nightly: flag stale and expiring evidence, then queue one digest per school with changes."""
+    day = _day(as_of)
+    result = jobs.evidence_sweep_staleness(as_of=day)
+    schools = jobs.schools_with_evidence_changes(as_of=day)
+    for school_id in schools:
+        send_evidence_digest.delay(school_id=school_id, as_of=day.isoformat())
+    logger.info(
+        "Evidence sweep %s: %s newly stale, %s expiring flags changed, %s digest(s) queued",
+        day,
+        result.newly_stale,
+        result.expiring_changed,
+        len(schools),
+    )
+    return {"newly_stale": result.newly_stale, "expiring_changed": result.expiring_changed, "digests": len(schools)}
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def send_evidence_digest(self, *, school_id: int, as_of: str):
+    school = School.objects.filter(pk=school_id).first()
+    if school is None:
+        logger.warning("Evidence digest: school %s no longer exists; nothing sent", school_id)
+        return None
+    try:
+        digest = jobs.evidence_digest_send(school=school, as_of=date.fromisoformat(as_of))
+    except Exception as exc:
+        logger.warning("Evidence digest for school %s failed, will retry: %s", school_id, exc)
+        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+    return digest.pk if digest else None
