@@ -111,7 +111,8 @@ def schools_with_evidence_changes(*, as_of: date) -> list[int]:
     )
 
 
-def _lead_emails(school) -> list[str]:
+def lead_emails(school) -> list[str]:
+    """The addresses of the school's active SLT lead (empty when it has none)."""
     return list(
         Membership.objects.filter(
             school=school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
@@ -134,7 +135,7 @@ def evidence_digest_send(*, school: School, as_of: date) -> EvidenceDigest | Non
     )
     if not items:
         return None
-    leads = _lead_emails(school)
+    leads = lead_emails(school)
     if not leads:
         logger.warning("School %s has evidence changes but no active SLT lead; no digest sent", school.pk)
         return None
@@ -191,3 +192,17 @@ def evidence_digest_send(*, school: School, as_of: date) -> EvidenceDigest | Non
             data={"digest_date": as_of.isoformat(), "stale": digest.stale_ids, "expiring": digest.expiring_ids},
         )
     return digest
+
+
+def draft_applications():
+    """Open applications still being written (for the cut-off reminders validation sends)."""
+    return Application.objects.filter(state=Application.State.DRAFT).select_related("school").order_by("school__name")
+
+
+def applications_waiting_for_a_meeting():
+    """Submitted (or resubmitted) applications not yet listed for a meeting, oldest first."""
+    return (
+        Application.objects.filter(state=Application.State.SUBMITTED)
+        .select_related("school")
+        .order_by("submitted_at", "pk")
+    )
