@@ -234,3 +234,15 @@ class WelcomePackResource(models.Model):
     @property
     def is_file(self):
         return bool(self.file)
+
+
+# Termly incident returns (issue 10) live in their own module; imported here so Django finds them.
+from .returns_models import (  # noqa: E402, F401
+    IncidentReturn,
+    IncidentType,
+    LateReturnsNotice,
+    ReturnCount,
+    ReturnReminder,
+    ReturnVersion,
+    Term,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import returns_views, views
 
 app_name = "schools"
 
@@ -35,4 +35,19 @@ urlpatterns = [
     path("welcome-pack/<int:resource_id>/download/", views.welcome_pack_download, name="welcome_pack_download"),
     path("eligibility-rules/", views.rule_list, name="rule_list"),
     path("eligibility-rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
+    # Termly incident returns
+    path("returns/", returns_views.returns_home, name="returns_home"),
+    path("returns/terms/<int:term_id>/submit/", returns_views.return_submit, name="return_submit"),
+    path("returns/<int:pk>/", returns_views.return_detail, name="return_detail"),
+    path("returns/<int:pk>/correct/", returns_views.return_correct, name="return_correct"),
+    path("returns/trends/", returns_views.returns_trends, name="returns_trends"),
+    path("returns/trends.csv", returns_views.returns_trends_csv, name="returns_trends_csv"),
+    path("returns/late/", returns_views.returns_late, name="returns_late"),
+    path("returns/terms/", returns_views.term_list, name="term_list"),
+    path("returns/terms/add-year/", returns_views.term_add_year, name="term_add_year"),
+    path("returns/terms/new/", returns_views.term_edit, name="term_add"),
+    path("returns/terms/<int:pk>/edit/", returns_views.term_edit, name="term_edit"),
+    path("returns/types/", returns_views.incident_type_list, name="incident_type_list"),
+    path("returns/types/new/", returns_views.incident_type_edit, name="incident_type_add"),
+    path("returns/types/<int:pk>/edit/", returns_views.incident_type_edit, name="incident_type_edit"),
 ]

@@ -1,0 +1,15 @@
+import logging
+
+from celery import shared_task
+
+from . import returns_services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def send_return_reminders():
+    """Daily: remind schools whose termly return is due soon or overdue; tell the team what is late."""
+    sent = returns_services.return_reminders_send()
+    logger.info("Termly return reminders sent: %s", sent)
+    return sent
