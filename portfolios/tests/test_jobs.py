@@ -175,7 +175,9 @@ class TestDigest:
         mine = digests_to("lead@hillside.example.org")
         assert len(mine) == 1 and len(digests_to("lead@brook.example.org")) == 1
         assert mine[0].to == ["lead@hillside.example.org"]  # the lead only, not the contributor
-        assert mine[0].subject == "Evidence update for Hillside Primary: 2 items now out of date, 1 going out of date soon"
+        assert (
+            mine[0].subject == "Evidence update for Hillside Primary: 2 items now out of date, 1 going out of date soon"
+        )
         body = mine[0].body
         assert "Anti-bullying policy 2024 (out of date since 8 March 2027)" in body
         assert "Pupil survey (out of date since 10 March 2027)" in body
@@ -323,3 +325,39 @@ class TestSubmissionAndValidators:
         assert flags["Soon"].expiring and flags["Soon"].label == "Out of date before the meeting (19 April 2027)"
         assert flags["By meeting"].stale_by_meeting and not flags["By meeting"].stale
         assert flags["Fine"].label == ""
+
+
+@pytest.mark.worker
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_one_digest_when_the_nightly_task_is_delivered_twice(celery_worker_process):
+    """Beat (or a redelivery after a lost acknowledgement) hands the worker the nightly task twice."""
+    import time as clock
+
+    from django.utils import timezone
+
+    lead = LeadFactory(school__name="Hillside Primary", user__email="lead@hillside.example.org")
+    today = timezone.localdate()
+    item(lead.school, today - timedelta(days=1), title="Old policy")
+    item(lead.school, today + timedelta(days=10), title="Survey going out of date")
+
+    tasks.sweep_stale_evidence.delay()
+    tasks.sweep_stale_evidence.delay()
+    celery_worker_process.start()
+
+    deadline = clock.monotonic() + 60
+    while not OutboxMessage.objects.filter(template="evidence_digest", status="sent").exists():
+        assert clock.monotonic() < deadline, "the digest was never delivered"
+        clock.sleep(0.2)
+    worker_log = celery_worker_process.processes[0].log
+    while sum("send_evidence_digest[" in line and "succeeded" in line for line in worker_log) < 2:
+        assert clock.monotonic() < deadline, "the second delivery never ran:\n" + "".join(worker_log)
+        clock.sleep(0.2)
+    assert sum("sweep_stale_evidence[" in line and "succeeded" in line for line in worker_log) == 2
+
+    assert EvidenceDigest.objects.count() == 1
+    assert OutboxMessage.objects.filter(template="evidence_digest").count() == 1
+    (sent,) = celery_worker_process.sent_messages()
+    text = sent.read_text()
+    assert "lead@hillside.example.org" in text and "Old policy" in text and "Survey going out of date" in text
+    assert EvidenceItem.objects.filter(stale_since__isnull=False).count() == 1
