@@ -143,6 +143,9 @@ MEETING_DEFAULT_CAPACITY = env.int("MEETING_DEFAULT_CAPACITY", default=12)
 MEETING_DEFAULT_START = env.str("MEETING_DEFAULT_START", default="13:30")
 MEETING_DEFAULT_LENGTH_MINUTES = env.int("MEETING_DEFAULT_LENGTH_MINUTES", default=150)
 MEETING_DEFAULT_LOCATION = env.str("MEETING_DEFAULT_LOCATION", default="County Hall, Pegs Lane, Hertford SG13 8DQ")
+# A decision needs this many members present, not recused, from at least this many teams.
+VALIDATION_QUORUM_MEMBERS = env.int("VALIDATION_QUORUM_MEMBERS", default=3)
+VALIDATION_QUORUM_TEAMS = env.int("VALIDATION_QUORUM_TEAMS", default=2)
 
 # Lock out repeated failures for the pair (email, IP address), for a while, not for good: an
 # attacker elsewhere cannot lock a head teacher out, and a locked-out person can try again later

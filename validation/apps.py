@@ -14,6 +14,7 @@ class ValidationConfig(AppConfig):
 
         home.register(validation_home.admin_panel)
         home.register(validation_home.validator_panel)
+        home.register(validation_home.school_panel)
         home.register_nav(validation_home.nav)
         # Validators read every school's evidence: they must sign in with a second factor.
         register_second_factor_rule(is_validator)

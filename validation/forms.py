@@ -1,10 +1,13 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
 from django import forms
+from django.db import models
 
 from accreditation.forms import GDSFormMixin
 from accreditation.models import User
 
 from . import selectors, term_dates
-from .models import Conflict, Meeting, Team
+from .models import Conflict, CriterionJudgement, Decision, GroupMember, Meeting, Review, Team
 from .services import check_meeting
 
 
@@ -221,3 +224,238 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
         # clean() words the cut-off and capacity rules for people; the database constraints on
         # those fields back them up and would only repeat them in Django's generic words.
         return super()._get_validation_exclusions() | {"submission_cutoff", "capacity"}
+
+
+# Agendas, reviews, decisions ------------------------------------------------------------------
+
+
+class AgendaMoveForm(GDSFormMixin, forms.Form):
+    submit_label = "Move application"
+    meeting = forms.ModelChoiceField(
+        label="Move to the meeting on",
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the meeting to move it to",
+            "invalid_choice": "Select a meeting from the list",
+        },
+    )
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every planned meeting is offered: the service explains why a full or too-early one is refused.
+        self.fields["meeting"].queryset = Meeting.objects.filter(status=Meeting.Status.PLANNED).exclude(
+            pk=item.meeting_id
+        )
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.date:%A %-d %B %Y} (cut-off {m.submission_cutoff:%-d %B %Y}, {m.listed} of {m.capacity} places taken)"
+        )
+        self.fields["meeting"].queryset = (
+            self.fields["meeting"].queryset.annotate(listed=models.Count("agenda_items")).order_by("date")
+        )
+
+
+class ReviewerForm(GDSFormMixin, forms.Form):
+    submit_label = "Assign reviewer"
+    member = forms.ModelChoiceField(
+        label="Reviewer",
+        queryset=GroupMember.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a reviewer", "invalid_choice": "Select a reviewer from the list"},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        loads = {m.pk: m.load for m in candidates}
+        self.fields["member"].queryset = GroupMember.objects.filter(pk__in=loads).select_related("user", "team")
+        self.fields["member"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.email}, {m.team.name} ({loads.get(m.pk, 0)} current review"
+            f"{'s' if loads.get(m.pk, 0) != 1 else ''})"
+        )
+
+
+class ReviewForm(forms.Form):
+    """A judgement and comment per criterion, a recommendation and an overall comment. Drafts may
+    be incomplete; the service checks completeness on submission."""
+
+    recommendation = forms.ChoiceField(
+        label="Your overall recommendation",
+        choices=Review.Recommendation.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label="Overall comment (optional)",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, criteria=(), judgements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        judgements = judgements or {}
+        for criterion in self.criteria:
+            existing = judgements.get(criterion.pk)
+            self.fields[f"judgement_{criterion.number}"] = forms.ChoiceField(
+                label=f"Criterion {criterion.number}: your judgement",
+                choices=CriterionJudgement.Judgement.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=existing.judgement if existing else None,
+            )
+            self.fields[f"comment_{criterion.number}"] = forms.CharField(
+                label=f"Criterion {criterion.number}: comment",
+                help_text="Required when the criterion is not met or needs further information",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=existing.comment if existing else "",
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+
+    def rows(self):
+        return [(c, self[f"judgement_{c.number}"], self[f"comment_{c.number}"]) for c in self.criteria]
+
+    def judgements(self) -> dict:
+        return {
+            c.pk: (
+                self.cleaned_data.get(f"judgement_{c.number}") or "",
+                self.cleaned_data.get(f"comment_{c.number}", ""),
+            )
+            for c in self.criteria
+        }
+
+
+class AttendanceForm(GDSFormMixin, forms.Form):
+    submit_label = "Save attendance"
+    members = forms.ModelMultipleChoiceField(
+        label="Members present",
+        queryset=GroupMember.objects.filter(is_active=True).select_related("user", "team"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick everyone present. Anyone with a conflict of interest stands aside for that school's item.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = self.fields["members"].queryset.order_by(
+            "team__name", "user__last_name", "user__first_name"
+        )
+        self.fields["members"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.email} ({m.team.name})"
+        )
+
+
+class DecisionForm(GDSFormMixin, forms.Form):
+    submit_label = "Record decision"
+    outcome = forms.ChoiceField(
+        label="The group's decision",
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the group's decision"},
+    )
+    criteria = forms.TypedMultipleChoiceField(
+        label="Criteria needing further information",
+        help_text="Only for further information required: only these criteria are reopened for the school",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select criteria from the list"},
+    )
+    information_needed = forms.CharField(
+        label="Further information needed",
+        help_text="Only for further information required: what the school must add",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    information_due_on = forms.DateField(
+        label="Further information needed by",
+        help_text="Only for further information required",
+        required=False,
+        widget=GDSDateInput(format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date for the further information"},
+    )
+    strengths = forms.CharField(
+        label="Strengths",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the strengths of the application"},
+    )
+    areas_for_future = forms.CharField(
+        label="Areas for future consideration",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the areas for future consideration"},
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = [(c.number, f"{c.number}. {c.short_title}") for c in criteria]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Decision.Outcome.FURTHER_INFORMATION:
+            if not cleaned.get("criteria"):
+                self.add_error("criteria", "Select the criteria that need further information")
+            if not (cleaned.get("information_needed") or "").strip():
+                self.add_error("information_needed", "Enter what further information is needed")
+            if not cleaned.get("information_due_on") and "information_due_on" not in self.errors:
+                self.add_error("information_due_on", "Enter the date the further information is needed by")
+        elif cleaned.get("outcome"):
+            if cleaned.get("criteria"):
+                self.add_error("criteria", "Only a request for further information names criteria")
+            if cleaned.get("information_due_on"):
+                self.add_error("information_due_on", "Only a request for further information has a date")
+        return cleaned
+
+
+class LetterForm(GDSFormMixin, forms.Form):
+    submit_label = "Save wording"
+    letter_opening = forms.CharField(
+        label="Opening",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the letter's opening"},
+    )
+    strengths = forms.CharField(
+        label="Strengths",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the strengths of the application"},
+    )
+    information_needed = forms.CharField(
+        label="Further information needed",
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    areas_for_future = forms.CharField(
+        label="Areas for future consideration",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the areas for future consideration"},
+    )
+    letter_closing = forms.CharField(
+        label="Closing",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the letter's closing"},
+    )
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision is not None and decision.outcome != Decision.Outcome.FURTHER_INFORMATION:
+            del self.fields["information_needed"]
+        elif decision is not None:
+            self.fields["information_needed"].required = True
+            self.fields["information_needed"].error_messages["required"] = "Enter what further information is needed"
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(label="School name, town or URN", required=False, max_length=100)

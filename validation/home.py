@@ -3,8 +3,10 @@ from django.urls import reverse
 from accreditation.home import NavItem, Panel
 from accreditation.permissions import is_hw_admin
 from schools.models import Registration
+from schools.selectors import school_for_user
 
 from . import selectors
+from .models import Decision
 from .permissions import can_manage_group, can_manage_meetings, is_validator
 
 
@@ -17,6 +19,8 @@ def admin_panel(user):
         context={
             "pending_registrations": Registration.objects.filter(status=Registration.Status.PENDING).count(),
             "next_meeting": selectors.next_meeting(),
+            "waiting_for_meeting": selectors.applications_waiting_for_meeting().count(),
+            "feedback_to_release": selectors.decisions_waiting_release(),
         },
         order=1,
     )
@@ -29,8 +33,31 @@ def validator_panel(user):
     return Panel(
         title="Validating group",
         template="validation/home_validator_panel.html",
-        context={"member": member, "next_meeting": selectors.next_meeting()},
+        context={
+            "member": member,
+            "next_meeting": selectors.next_meeting(),
+            "reviews": selectors.reviews_for_user(user),
+        },
         order=5,
+    )
+
+
+def school_panel(user):
+    """The school's accreditation: its current award and certificate, and released feedback."""
+    school = school_for_user(user)
+    if school is None:
+        return None
+    released = (
+        Decision.objects.filter(application__school=school, released_at__isnull=False)
+        .select_related("meeting")
+        .order_by("-released_at")
+        .first()
+    )
+    return Panel(
+        title="Your accreditation",
+        template="validation/home_school_panel.html",
+        context={"school": school, "award": selectors.current_award(school), "feedback": released},
+        order=12,
     )
 
 
@@ -40,6 +67,8 @@ def nav(user):
         items.append(NavItem("Validating group", reverse("validation:group"), order=60))
     if can_manage_meetings(user) or is_validator(user):
         items.append(NavItem("Meetings", reverse("validation:meetings"), order=61))
+    if is_validator(user):
+        items.append(NavItem("Your reviews", reverse("validation:reviews"), order=61))
     if is_validator(user):
         items.append(NavItem("Your group profile", reverse("validation:profile"), order=62))
     return items

@@ -147,3 +147,195 @@ class CalendarFeed(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Agendas, reviews, decisions, awards (issue 5, second part) -----------------------------------
+
+
+class AgendaItem(models.Model):
+    """An application listed for a meeting: one row per submission heard. Capacity counts these."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="agenda_items")
+    application = models.ForeignKey("portfolios.Application", on_delete=models.PROTECT, related_name="agenda_items")
+    # The submission this item hears (an application resubmitted after further information is
+    # listed again, on a later meeting, with its new submission time).
+    submitted_at = models.DateTimeField()
+    placed_at = models.DateTimeField(default=timezone.now)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting__date", "placed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "application"], name="agenda_item_once_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.application.school.name} at {self.meeting}"
+
+
+class Review(models.Model):
+    """One reviewer's reading of an application on an agenda: per criterion and overall."""
+
+    class Recommendation(models.TextChoices):
+        ACCREDIT = "accredit", "Accredit"
+        FURTHER_INFORMATION = "further_information", "Further information required"
+        NOT_ACCREDIT = "not_accredit", "Do not accredit"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="reviews")
+    member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="reviews")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
+    comment = models.TextField("overall comment", blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "member"], name="review_one_per_member_item"),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__isnull=True) | ~models.Q(recommendation=""),
+                name="review_submitted_has_recommendation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review by {self.member.user} of {self.agenda_item}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class CriterionJudgement(models.Model):
+    """A reviewer's judgement on one criterion."""
+
+    class Judgement(models.TextChoices):
+        MET = "met", "Met"
+        NOT_YET_MET = "not_yet_met", "Not yet met"
+        FURTHER_INFORMATION = "further_information", "Further information needed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="judgements")
+    criterion = models.ForeignKey("portfolios.Criterion", on_delete=models.PROTECT, related_name="+")
+    judgement = models.CharField(max_length=20, choices=Judgement.choices, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="judgement_one_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_judgement_display() or 'Not judged'}: criterion {self.criterion_id}"
+
+
+class Attendance(models.Model):
+    """A member present at a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="attendance")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["member__team__name", "member__user__last_name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.member.user} at {self.meeting}"
+
+
+class Decision(models.Model):
+    """The group's decision on one application at one meeting, with the feedback letter."""
+
+    class Outcome(models.TextChoices):
+        ACCREDITED = "accredited", "Accredited"
+        FURTHER_INFORMATION = "further_information", "Further information required"
+        NOT_ACCREDITED = "not_accredited", "Not accredited"
+
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    application = models.ForeignKey("portfolios.Application", on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # Further information: the criterion numbers reopened, what is needed, and by when.
+    criteria_numbers = models.JSONField(default=list, blank=True)
+    information_needed = models.TextField(blank=True)
+    information_due_on = models.DateField(null=True, blank=True)
+    strengths = models.TextField()
+    areas_for_future = models.TextField("areas for future consideration")
+    # Minuted: who was present and who stood aside for this item, as they were when it was decided.
+    present = models.ManyToManyField(GroupMember, related_name="+", blank=True)
+    recused = models.ManyToManyField(GroupMember, related_name="+", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # The feedback letter: the admin may reword it before release.
+    letter_opening = models.TextField(blank=True)
+    letter_closing = models.TextField(blank=True)
+    letter_file = models.CharField(max_length=300, blank=True, help_text="The released letter's PDF in storage.")
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting__date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "application"], name="decision_one_per_application_meeting"),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="further_information")
+                | (models.Q(information_due_on__isnull=False) & ~models.Q(information_needed="")),
+                name="decision_further_information_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.application.school.name}, {self.meeting}"
+
+    @property
+    def is_released(self):
+        return self.released_at is not None
+
+
+class Award(models.Model):
+    """Accreditation held by a school: from the meeting date, for 3 calendar years."""
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        LAPSED = "lapsed", "Lapsed"
+        SUPERSEDED = "superseded", "Superseded by a renewal"
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="awards")
+    application = models.OneToOneField("portfolios.Application", on_delete=models.PROTECT, related_name="award")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    awarded_on = models.DateField()
+    # Always portfolios.dates.add_years(awarded_on, 3), written by validation.services.award_grant.
+    expires_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True)
+    verification_code = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-awarded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("awarded_on")), name="award_expires_after"
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=models.Q(status="current"), name="award_one_current_per_school"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school.name}: accredited {self.awarded_on:%d %B %Y} to {self.expires_on:%d %B %Y}"
+
+    def is_current_on(self, day) -> bool:
+        return self.status == self.Status.CURRENT and self.awarded_on <= day < self.expires_on

@@ -40,3 +40,44 @@ def is_conflicted(user, school) -> bool:
     if not user.is_authenticated:
         return False
     return Conflict.objects.filter(member__user=user, school=school, withdrawn_at__isnull=True).exists()
+
+
+# Agendas, reviews, decisions ------------------------------------------------------------------
+
+
+def can_manage_agendas(user) -> bool:
+    """Place and move applications, assign reviewers, release feedback."""
+    return is_hw_admin(user)
+
+
+def can_review(user, review) -> bool:
+    """Only the assigned reviewer, while an active member and not conflicted with the school."""
+    member = review.member
+    return (
+        is_validator(user)
+        and member.user_id == user.pk
+        and member.is_active
+        and not is_conflicted(user, review.agenda_item.application.school)
+    )
+
+
+def can_edit_review(user, review) -> bool:
+    return can_review(user, review) and not review.is_submitted
+
+
+def can_run_meeting(user) -> bool:
+    """Record attendance and open the meeting page: H&W admins (the clerk) and group members."""
+    return is_hw_admin(user) or is_validator(user)
+
+
+def can_record_decision(user, item) -> bool:
+    """An admin, or a member present at the meeting; never anyone conflicted with the school."""
+    if is_conflicted(user, item.application.school):
+        return False
+    if is_hw_admin(user):
+        return True
+    return is_validator(user) and item.meeting.attendance.filter(member__user=user).exists()
+
+
+def can_release_feedback(user) -> bool:
+    return is_hw_admin(user)

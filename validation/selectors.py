@@ -1,14 +1,30 @@
-"""Reads with a rule: who is in the group, who is conflicted, which meetings are coming."""
+"""Reads with a rule: who is in the group, who is conflicted, which meetings are coming, agendas,
+reviews, quorum, awards and the public register."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from schools.models import School
 
-from .models import CalendarFeed, Conflict, GroupMember, Meeting, Team
+from .models import (
+    AgendaItem,
+    Attendance,
+    Award,
+    CalendarFeed,
+    Conflict,
+    CriterionJudgement,
+    Decision,
+    GroupMember,
+    Meeting,
+    Review,
+    Team,
+)
 
 
 def conflicted_member_ids(school) -> set[int]:
@@ -87,3 +103,197 @@ def feed_for_token(token: str) -> CalendarFeed:
     if feed is None:
         raise Http404("No such calendar")
     return feed
+
+
+# Agendas, reviews, decisions, awards ----------------------------------------------------------
+
+
+def open_review_counts() -> dict[int, int]:
+    """Each member's current assignments: reviews of items not yet decided."""
+    rows = (
+        Review.objects.filter(agenda_item__decision__isnull=True)
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    )
+    return dict(rows)
+
+
+def agenda_for_meeting(meeting: Meeting):
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("application__school", "meeting")
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("member__user", "member__team")),
+        )
+        .order_by("placed_at", "pk")
+    )
+
+
+def agenda_item_get(pk) -> AgendaItem:
+    return get_object_or_404(AgendaItem.objects.select_related("application__school", "meeting"), pk=pk)
+
+
+def applications_waiting_for_meeting():
+    """Submitted applications not yet on an agenda, first submitted first."""
+    from portfolios.models import Application
+
+    return (
+        Application.objects.filter(state=Application.State.SUBMITTED)
+        .select_related("school")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def meetings_with_room_for(item: AgendaItem):
+    """Planned meetings an item could move to: cut-off on or after its submission, not its own."""
+    submitted_on = timezone.localtime(item.submitted_at).date()
+    return (
+        Meeting.objects.filter(
+            status=Meeting.Status.PLANNED, date__gte=timezone.localdate(), submission_cutoff__gte=submitted_on
+        )
+        .exclude(pk=item.meeting_id)
+        .annotate(listed=Count("agenda_items"))
+        .order_by("date")
+    )
+
+
+def reviews_for_user(user):
+    """The reviews assigned to `user` still to be heard, never for a school they are conflicted with."""
+    member = member_for_user(user)
+    if member is None or not member.is_active:
+        return Review.objects.none()
+    conflicted_schools = Conflict.objects.filter(member=member, withdrawn_at__isnull=True).values("school_id")
+    return (
+        Review.objects.filter(member=member, agenda_item__decision__isnull=True)
+        .exclude(agenda_item__application__school_id__in=conflicted_schools)
+        .select_related("agenda_item__application__school", "agenda_item__meeting")
+        .order_by("agenda_item__meeting__date", "pk")
+    )
+
+
+def review_get_for_user(user, pk) -> Review:
+    """The review, for its assigned reviewer only; anyone else (a conflicted member too) gets 404."""
+    from . import permissions
+
+    review = get_object_or_404(
+        Review.objects.select_related(
+            "member__user", "member__team", "agenda_item__application__school", "agenda_item__meeting"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_review(user, review):
+        raise Http404("No such review")
+    return review
+
+
+def judgements_by_criterion(review: Review) -> dict[int, CriterionJudgement]:
+    return {j.criterion_id: j for j in review.judgements.all()}
+
+
+@dataclass
+class Quorum:
+    present: list
+    counting: list
+    recused: list
+    teams: set
+    met: bool
+    message: str
+
+
+def quorum_for_item(item: AgendaItem) -> Quorum:
+    """Who is present, who stands aside (conflicted with the school) and whether those left make a
+    quorum: settings.VALIDATION_QUORUM_MEMBERS members from VALIDATION_QUORUM_TEAMS teams."""
+    present = [
+        a.member
+        for a in Attendance.objects.filter(meeting_id=item.meeting_id).select_related("member__user", "member__team")
+    ]
+    conflicted = conflicted_member_ids(item.application.school)
+    recused = [m for m in present if m.pk in conflicted]
+    counting = [m for m in present if m.pk not in conflicted]
+    teams = {m.team_id for m in counting}
+    need_members, need_teams = settings.VALIDATION_QUORUM_MEMBERS, settings.VALIDATION_QUORUM_TEAMS
+    met = len(counting) >= need_members and len(teams) >= need_teams
+    if met:
+        message = f"Quorate: {len(counting)} members from {len(teams)} teams"
+    else:
+        message = (
+            f"Not quorate: a decision needs at least {need_members} members present from at least {need_teams} "
+            f"teams, not counting anyone with a conflict of interest; {len(counting)} "
+            f"member{'s' if len(counting) != 1 else ''} from {len(teams)} team{'s' if len(teams) != 1 else ''} "
+            "can take part"
+        )
+    return Quorum(present, counting, recused, teams, met, message)
+
+
+def decisions_waiting_release():
+    return (
+        Decision.objects.filter(released_at__isnull=True)
+        .select_related("application__school", "meeting")
+        .order_by("meeting__date", "pk")
+    )
+
+
+def decision_get(pk) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("application__school", "meeting", "agenda_item", "recorded_by"), pk=pk
+    )
+
+
+def minutes_for_meeting(meeting: Meeting) -> list[dict]:
+    """Each agenda item with its reviews, decision and recusals, for the meeting page and minutes."""
+    rows = []
+    for item in agenda_for_meeting(meeting).select_related("decision"):
+        decision = getattr(item, "decision", None)
+        if decision is not None:
+            recused = list(decision.recused.select_related("user", "team"))
+        else:
+            recused = quorum_for_item(item).recused
+        rows.append({"item": item, "reviews": list(item.reviews.all()), "decision": decision, "recused": recused})
+    return rows
+
+
+def award_for_code(code: str) -> Award:
+    award = Award.objects.select_related("school").filter(verification_code=code or "").first()
+    if award is None:
+        raise Http404("No award has this verification code")
+    return award
+
+
+def current_award(school, as_of: date | None = None) -> Award | None:
+    as_of = as_of or timezone.localdate()
+    return (
+        Award.objects.filter(school=school, status=Award.Status.CURRENT, awarded_on__lte=as_of, expires_on__gt=as_of)
+        .order_by("-awarded_on")
+        .first()
+    )
+
+
+def awards_for_school(school):
+    return Award.objects.filter(school=school).order_by("-awarded_on")
+
+
+def award_get_for_user(user, pk) -> Award:
+    """An award, for the school's members and H&W admins; anyone else gets 404."""
+    from accreditation.permissions import is_hw_admin
+    from schools.permissions import is_school_member
+
+    award = get_object_or_404(Award.objects.select_related("school", "application"), pk=pk)
+    if not (is_hw_admin(user) or is_school_member(user, award.school)):
+        raise Http404("No such award")
+    return award
+
+
+def accredited_schools(as_of: date | None = None, query: str = ""):
+    """The public register: schools whose award is current and not expired on `as_of`."""
+    as_of = as_of or timezone.localdate()
+    awards = Award.objects.filter(
+        status=Award.Status.CURRENT, awarded_on__lte=as_of, expires_on__gt=as_of
+    ).select_related("school")
+    query = " ".join((query or "").split())
+    if query:
+        match = Q(school__name__icontains=query) | Q(school__town__icontains=query)
+        if query.isdigit():
+            match |= Q(school__urn=int(query))
+        awards = awards.filter(match)
+    return awards.order_by("school__name")

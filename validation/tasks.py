@@ -4,7 +4,17 @@ import logging
 
 from celery import shared_task
 
+from . import services
+
 logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def place_submitted_applications():
+    """Put every submitted application onto the next meeting that can take it (idempotent)."""
+    placed, waiting = services.agenda_place_waiting(by=None)
+    logger.info("Placed %s application(s) on agendas; %s wait for a meeting with room", len(placed), len(waiting))
+    return {"placed": len(placed), "waiting": len(waiting)}
 
 
 # Reminders and digests (issue 6): the services are in validation/reminders.py. -----------------

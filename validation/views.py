@@ -1,16 +1,38 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portfolios import exports
+from portfolios import selectors as portfolio_selectors
+from schools.permissions import is_school_member
+
 from . import ical, permissions, selectors, services
-from .forms import AcademicYearForm, ConflictForm, MeetingForm, MemberInviteForm, MemberTeamForm, TeamForm
-from .models import CalendarFeed, Conflict, GroupMember, Meeting, Team
+from .forms import (
+    AcademicYearForm,
+    AgendaMoveForm,
+    AttendanceForm,
+    ConflictForm,
+    DecisionForm,
+    LetterForm,
+    MeetingForm,
+    MemberInviteForm,
+    MemberTeamForm,
+    RegisterSearchForm,
+    ReviewerForm,
+    ReviewForm,
+    TeamForm,
+)
+from .models import CalendarFeed, Conflict, GroupMember, Meeting, Review, Team
+
+REGISTER_PAGE_SIZE = 25
 
 SESSION_NEW_CALENDAR_TOKEN = "validation_new_calendar_token"  # noqa: S105 - a session key, not a secret
 
@@ -277,3 +299,328 @@ def meeting_edit(request, pk):
             messages.success(request, f"{updated} has been updated.")
             return redirect("validation:meetings")
     return render(request, "validation/meeting_edit.html", {"form": form, "meeting": meeting})
+
+
+# Agendas -------------------------------------------------------------------------------------
+
+
+def _error_messages(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def meeting_detail(request, pk):
+    _require(permissions.can_run_meeting(request.user))
+    meeting = get_object_or_404(Meeting, pk=pk)
+    rows = selectors.minutes_for_meeting(meeting)
+    for row in rows:
+        row["quorum"] = selectors.quorum_for_item(row["item"])
+        row["can_decide"] = row["decision"] is None and permissions.can_record_decision(request.user, row["item"])
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "attendance": meeting.attendance.select_related("member__user", "member__team"),
+        "can_manage": permissions.can_manage_agendas(request.user),
+        "waiting": selectors.applications_waiting_for_meeting().count(),
+    }
+    return render(request, "validation/meeting_detail.html", context)
+
+
+@require_POST
+@login_required
+def agenda_place_waiting(request):
+    _require(permissions.can_manage_agendas(request.user))
+    placed, waiting = services.agenda_place_waiting(by=request.user)
+    for item in placed:
+        messages.success(request, f"{item.application.school.name} is on the agenda of the {item.meeting}.")
+    if waiting:
+        names = ", ".join(a.school.name for a in waiting)
+        messages.error(request, f"No planned meeting with room can take: {names}. Add a meeting or raise a capacity.")
+    if not placed and not waiting:
+        messages.success(request, "No submitted applications are waiting for a meeting.")
+    return redirect(request.POST.get("next") or "validation:meetings")
+
+
+@login_required
+def agenda_move(request, pk):
+    _require(permissions.can_manage_agendas(request.user))
+    item = selectors.agenda_item_get(pk)
+    form = AgendaMoveForm(request.POST if request.method == "POST" else None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_move(item=item, meeting=form.cleaned_data["meeting"], by=request.user)
+        except services.ValidationError as error:
+            form.add_error("meeting", str(error))
+        else:
+            messages.success(request, f"{item.application.school.name} moved to the {form.cleaned_data['meeting']}.")
+            return redirect("validation:meeting", pk=form.cleaned_data["meeting"].pk)
+    return render(request, "validation/agenda_move.html", {"form": form, "item": item})
+
+
+@login_required
+def reviewer_assign(request, pk, review_pk=None):
+    _require(permissions.can_manage_agendas(request.user))
+    item = selectors.agenda_item_get(pk)
+    replacing = (
+        get_object_or_404(Review.objects.select_related("member__user"), pk=review_pk, agenda_item=item)
+        if review_pk
+        else None
+    )
+    form = ReviewerForm(
+        request.POST if request.method == "POST" else None, candidates=services.reviewer_candidates(item)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_assign(
+                item=item, member=form.cleaned_data["member"], by=request.user, replacing=replacing
+            )
+        except services.ValidationError as error:
+            form.add_error("member", str(error))
+        else:
+            messages.success(
+                request, f"{review.member.user} will review {item.application.school.name} and has been emailed."
+            )
+            return redirect("validation:meeting", pk=item.meeting_id)
+    return render(request, "validation/reviewer_assign.html", {"form": form, "item": item, "replacing": replacing})
+
+
+# Reviews -------------------------------------------------------------------------------------
+
+
+@login_required
+def reviews(request):
+    _require(permissions.is_validator(request.user))
+    return render(request, "validation/reviews.html", {"reviews": selectors.reviews_for_user(request.user)})
+
+
+@never_cache
+@login_required
+def review(request, pk):
+    review = selectors.review_get_for_user(request.user, pk)
+    application = review.agenda_item.application
+    criteria = [row.criterion for row in portfolio_selectors.task_list(application)]
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        judgements=selectors.judgements_by_criterion(review),
+        initial={"recommendation": review.recommendation, "comment": review.comment},
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit_review" in request.POST
+        try:
+            services.review_save(
+                review=review,
+                by=request.user,
+                judgements=form.judgements(),
+                submit=submit,
+                recommendation=form.cleaned_data["recommendation"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Your review has been submitted." if submit else "Your draft has been saved.")
+            return redirect("validation:review", pk=review.pk)
+    context = {
+        "review": review,
+        "application": application,
+        "rows": portfolio_selectors.task_list(application),
+        "form": form,
+        "judgements": selectors.judgements_by_criterion(review),
+        "can_edit": permissions.can_edit_review(request.user, review) and not hasattr(review.agenda_item, "decision"),
+    }
+    return render(request, "validation/review.html", context)
+
+
+@login_required
+def review_evidence(request, pk, evidence_id):
+    review = selectors.review_get_for_user(request.user, pk)
+    item = portfolio_selectors.evidence_item_in_application(review.agenda_item.application, evidence_id)
+    if not item.file:
+        raise Http404("No file")
+    response = FileResponse(
+        default_storage.open(item.file.name, "rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type or "application/octet-stream",
+    )
+    return _nosniff(response)
+
+
+@login_required
+def review_portfolio_pdf(request, pk):
+    application = selectors.review_get_for_user(request.user, pk).agenda_item.application
+    response = HttpResponse(exports.portfolio_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "pdf")}"'
+    return _nosniff(response)
+
+
+@login_required
+def review_evidence_zip(request, pk):
+    application = selectors.review_get_for_user(request.user, pk).agenda_item.application
+    response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
+    return _nosniff(response)
+
+
+def _nosniff(response):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# The meeting ---------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk):
+    _require(permissions.can_run_meeting(request.user))
+    meeting = get_object_or_404(Meeting, pk=pk)
+    present = list(meeting.attendance.values_list("member_id", flat=True))
+    form = AttendanceForm(request.POST if request.method == "POST" else None, initial={"members": present})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(meeting=meeting, members=form.cleaned_data["members"], by=request.user)
+        except services.ValidationError as error:
+            form.add_error("members", str(error))
+        else:
+            messages.success(request, f"Attendance saved: {len(form.cleaned_data['members'])} members present.")
+            return redirect("validation:meeting", pk=meeting.pk)
+    return render(request, "validation/attendance.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def decision_record(request, pk):
+    item = selectors.agenda_item_get(pk)
+    _require(permissions.can_run_meeting(request.user))
+    if permissions.is_conflicted(request.user, item.application.school):
+        raise Http404("No such agenda item")
+    criteria = [row.criterion for row in portfolio_selectors.task_list(item.application)]
+    form = DecisionForm(request.POST if request.method == "POST" else None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_record(
+                item=item,
+                by=request.user,
+                outcome=data["outcome"],
+                criteria_numbers=data["criteria"],
+                information_needed=data["information_needed"],
+                information_due_on=data["information_due_on"],
+                strengths=data["strengths"],
+                areas_for_future=data["areas_for_future"],
+            )
+        except services.ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Decision recorded for {item.application.school.name}.")
+            return redirect("validation:meeting", pk=item.meeting_id)
+    context = {
+        "form": form,
+        "item": item,
+        "quorum": selectors.quorum_for_item(item),
+        "reviews": item.reviews.select_related("member__user", "member__team"),
+    }
+    return render(request, "validation/decision_form.html", context)
+
+
+@login_required
+def minutes(request, pk):
+    _require(permissions.can_run_meeting(request.user))
+    meeting = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(services.minutes_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.date:%Y-%m-%d}.pdf"'
+    return _nosniff(response)
+
+
+# Publishing ----------------------------------------------------------------------------------
+
+
+@login_required
+def feedback_list(request):
+    _require(permissions.can_release_feedback(request.user))
+    return render(request, "validation/feedback_list.html", {"decisions": selectors.decisions_waiting_release()})
+
+
+@login_required
+def feedback(request, pk):
+    _require(permissions.can_release_feedback(request.user))
+    decision = selectors.decision_get(pk)
+    initial = {f: getattr(decision, f) for f in services.LETTER_EDITABLE}
+    form = LetterForm(request.POST if request.method == "POST" else None, decision=decision, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_update_letter(decision=decision, by=request.user, **form.cleaned_data)
+        except services.ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "The letter's wording has been saved. Check the preview before releasing it.")
+            return redirect("validation:feedback", pk=decision.pk)
+    context = {"form": form, **services.feedback_letter_context(decision)}
+    return render(request, "validation/feedback.html", context)
+
+
+@require_POST
+@login_required
+def feedback_release(request, pk):
+    _require(permissions.can_release_feedback(request.user))
+    decision = selectors.decision_get(pk)
+    try:
+        services.decision_release(decision=decision, by=request.user)
+    except services.ValidationError as error:
+        _error_messages(request, error)
+        return redirect("validation:feedback", pk=decision.pk)
+    messages.success(
+        request, f"Feedback released to {decision.application.school.name}: {decision.get_outcome_display().lower()}."
+    )
+    return redirect("validation:feedback_list")
+
+
+@login_required
+def feedback_letter(request, pk):
+    decision = selectors.decision_get(pk)
+    if not decision.is_released or not (
+        permissions.can_release_feedback(request.user) or is_school_member(request.user, decision.application.school)
+    ):
+        raise Http404("No such letter")
+    response = FileResponse(
+        default_storage.open(decision.letter_file, "rb"),
+        as_attachment=True,
+        filename=f"feedback-{decision.application.school.urn}-{decision.meeting.date:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
+    )
+    return _nosniff(response)
+
+
+# Awards and the register ---------------------------------------------------------------------
+
+
+@login_required
+def certificate(request, pk):
+    award = selectors.award_get_for_user(request.user, pk)
+    response = HttpResponse(services.certificate_pdf(award), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{award.school.urn}-{award.awarded_on:%Y}.pdf"'
+    return _nosniff(response)
+
+
+@require_GET
+def verify(request, code):
+    try:
+        award = selectors.award_for_code(code)
+    except Http404:
+        return render(request, "validation/verify_not_found.html", {"code": code}, status=404)
+    context = {"award": award, "is_current": award.is_current_on(timezone.localdate())}
+    return render(request, "validation/verify.html", context)
+
+
+@require_GET
+def register(request):
+    form = RegisterSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.accredited_schools(query=query), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "validation/register.html", {"form": form, "page": page, "query": query})
