@@ -222,13 +222,9 @@ def authority_trend(*, terms, by="type", measure="bullying", phase="", district=
             label = row[key] or "Not recorded"
             groups[label][term_index[row["incident_return__term"]]] = row["n"]
         order = sorted(groups)
-    matrix = [[value or 0 for value in groups[label]] for label in order]
-    # A group with no return for a term shows a dash, not a suppressed zero.
-    shown = _suppress_columns(matrix, totals)
-    rows = [
-        (label, [cell if groups[label][i] is not None else None for i, cell in enumerate(shown[n])])
-        for n, label in enumerate(order)
-    ]
+    # A group with no return for a term stays None: it shows a dash and takes no part in suppression.
+    shown = _suppress_columns([groups[label] for label in order], totals)
+    rows = list(zip(order, shown, strict=True))
     measure_words = "Bullying incidents by type" if by == "type" else f"{MEASURES[measure]} by {by}"
     return Trend(
         title=measure_words,
