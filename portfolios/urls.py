@@ -16,6 +16,11 @@ urlpatterns = [
         views.evidence_add_hard_copy,
         name="evidence_add_hard_copy",
     ),
+    path(
+        "portfolio/schools/<int:school_id>/evidence/returns-summary/",
+        views.returns_summary_add,
+        name="returns_summary",
+    ),
     path("portfolio/schools/<int:school_id>/applications/start/", views.application_start, name="application_start"),
     path(
         "portfolio/schools/<int:school_id>/applications/paper/",

@@ -14,7 +14,7 @@ from accreditation.permissions import is_hw_admin
 from schools.models import School
 from schools.selectors import school_for_user
 
-from . import exports, forms, permissions, selectors, services, uploads
+from . import exports, forms, permissions, returns_summary, selectors, services, uploads
 from .models import Application
 
 
@@ -381,3 +381,22 @@ def export_zip(request, pk):
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
     return _nosniff(response)
+
+
+@login_required
+def returns_summary_add(request, school_id):
+    school = selectors.school_for_portfolio(request.user, school_id)
+    if not permissions.can_manage_evidence(request.user, school):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            item = returns_summary.returns_summary_attach(school=school, actor=request.user)
+        except ValidationError as refusal:
+            error = refusal.messages[0]
+        else:
+            messages.success(request, f"“{item.title}” added to your evidence library for criterion 8")
+            return redirect("portfolios:evidence_detail", pk=item.pk)
+    trend = returns_summary.summary_trend(school)
+    context = {"school": school, "trend": trend, "error": error}
+    return render(request, "portfolios/returns_summary.html", context, status=400 if error else 200)
