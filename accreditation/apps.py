@@ -6,7 +6,12 @@ class AccreditationConfig(AppConfig):
     verbose_name = "Accounts, audit and email"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.urls import reverse
+
+        from .views import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="accreditation.start_session_clock")
 
         from . import home
         from .permissions import can_manage_accounts, can_view_audit_trail

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +33,7 @@ class SessionTimeoutMiddleware:
             elif now - last_seen > idle or now - started > absolute:
                 logout(request)
                 messages.info(request, "You were signed out because your session timed out. Please sign in again.")
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
             elif now - last_seen > LAST_SEEN_RESOLUTION:
                 request.session[SESSION_LAST_SEEN] = now
                 services.session_seen(session_key=request.session.session_key)
@@ -86,4 +87,4 @@ class SecondFactorMiddleware:
         if not second_factor_required(user):
             return None
         target = "accounts:two_factor_verify" if has_second_factor(user) else "accounts:two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,6 +1,7 @@
 """Pages for account security: the second factor, password and email changes, sessions."""
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -35,7 +36,7 @@ def _next_url(request, default="home"):
 def two_factor_setup(request):
     if has_second_factor(request.user) and not request.user.is_verified():
         # Setting up a new authenticator must not be a way round the one already set up.
-        return redirect(f"{reverse('accounts:two_factor_verify')}?next={_next_url(request)}")
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
     device = services.second_factor_pending_device(user=request.user)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,6 +178,8 @@ def person_reset_second_factor(request, pk):
     if not can_manage_accounts(request.user):
         raise PermissionDenied
     person = get_object_or_404(User, pk=pk)
+    if person.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied("Only support staff can reset a support account's second factor.")
     if request.method == "POST":
         services.second_factor_reset(user=person, actor=request.user)
         messages.success(request, f"The second factor for {person.email} has been reset.")

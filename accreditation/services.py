@@ -244,6 +244,14 @@ def password_change(*, user: User, new_password: str, keep_session_key: str | No
 
 
 @transaction.atomic
+def password_reset_complete(*, user: User) -> None:
+    """After a password was reset from an emailed link: sign out every session, audit, alert."""
+    sessions_end(user=user)
+    audit.record(actor=user, action="password.reset", target=user)
+    security_alert(user=user, what="Your password was reset using a link sent to this email address.")
+
+
+@transaction.atomic
 def email_change(*, user: User, new_email: str, keep_session_key: str | None) -> None:
     """Change the sign-in email, sign out other sessions, and alert both the old and new address."""
     old_email = user.email

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import audit_views, views
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("portfolios.urls")),
     path("", include("validation.urls")),
+    # Support staff sign in through the portal's own page (lockout, second factor, session record).
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -17,13 +17,16 @@ from .forms import ChoosePasswordForm, PasswordResetRequestForm, SignInForm
 from .middleware import SESSION_LAST_SEEN, SESSION_STARTED
 
 
-def start_session_clock(request):
-    """Called as someone signs in: starts the timeouts and records where they signed in."""
+def start_session_clock(sender, request, user, **kwargs):
+    """Receives user_logged_in, whichever view signed the person in: starts the session timeouts
+    and records where they signed in, so "sign out everywhere" reaches every session."""
+    if request is None:
+        return
     request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = time.time()
     if not request.session.session_key:
         request.session.save()
     services.session_started(
-        user=request.user,
+        user=user,
         session_key=request.session.session_key,
         ip_address=audit.current_ip.get(),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -49,7 +52,6 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        start_session_clock(self.request)
         audit.record(actor=form.get_user(), action="user.signed_in", target=form.get_user())
         return response
 
@@ -85,7 +87,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record(actor=form.user, action="password.reset", target=form.user)
+        services.password_reset_complete(user=form.user)
         messages.success(self.request, "Your password has been changed. Sign in with your new password.")
         return response
 
@@ -103,7 +105,6 @@ def invitation(request, token):
         except services.InvitationError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        start_session_clock(request)
         messages.success(request, "Your password is set and you are signed in.")
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/invitation.html", {"form": form, "invited_user": invite.user})

@@ -185,3 +185,43 @@ class TestInvitation:
     def test_garbage_token_is_refused(self, client):
         response = client.get(reverse("accounts:invitation", kwargs={"token": "not-a-token"}))
         assert response.status_code == 410 and "not valid" in response.content.decode()
+
+
+class TestReviewFindings:
+    def test_changing_the_case_of_the_email_does_not_escape_the_lockout(self, client, settings):
+        UserFactory(email="head@school.example.org")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            sign_in(client, "head@school.example.org", "wrong-password")
+        assert sign_in(client, "HEAD@School.example.org").status_code == 429
+        assert sign_in(client, " head@school.example.org").status_code == 429
+
+    def test_django_admin_sign_in_goes_through_the_portal(self, client):
+        response = client.get("/admin/login/?next=/admin/")
+        assert response.status_code == 302
+        assert response.url == f"{SIGN_IN}?next=/admin/"
+
+    def test_every_sign_in_is_recorded_so_sign_out_everywhere_reaches_it(self, client):
+        from django.test import Client
+
+        from accreditation.models import UserSession
+
+        user = UserFactory()
+        other = Client()
+        other.force_login(user)  # any path through django.contrib.auth.login
+        assert UserSession.objects.filter(user=user).count() == 1
+        services.sessions_end(user=user)
+        assert other.get(reverse("home")).status_code == 302
+
+    def test_password_reset_alerts_and_ends_other_sessions(self, client, django_capture_on_commit_callbacks):
+        from django.test import Client
+
+        user = UserFactory(email="known@example.org")
+        elsewhere = Client()
+        elsewhere.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:password_reset"), {"email": "known@example.org"})
+        set_url = client.get(link_in_last_email(), follow=True).redirect_chain[-1][0]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(set_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"})
+        assert any("Your password was reset" in m.body for m in mail.outbox)
+        assert elsewhere.get(reverse("home")).status_code == 302
