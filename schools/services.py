@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit, notifications
-from accreditation.permissions import is_hw_admin
+from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
 from . import eligibility, permissions, selectors
@@ -200,6 +200,11 @@ def registration_approve(*, registration: Registration, actor) -> Registration:
 
 def _approval_refusal(registration) -> str | None:
     existing = User.objects.filter(email__iexact=registration.lead_email).first()
+    if existing is not None and (existing.is_staff or second_factor_mandatory(existing)):
+        return (
+            f"{registration.lead_email} is the email address of a Health & Wellbeing, validating group or support "
+            "account, which cannot also lead a school: ask the school for another email address for its SLT lead."
+        )
     if existing is not None:
         other = Membership.objects.filter(user=existing, is_active=True).select_related("school").first()
         if other is not None:
@@ -449,14 +454,18 @@ def member_invite(*, school: School, actor, email: str, first_name: str, last_na
         )
     if membership is not None and membership.is_active and user.is_active:
         raise SchoolError(f"{email} is already in your school's team.")
-    if user is not None and user.is_hw_admin:
-        raise SchoolError(f"{email} is a Health & Wellbeing team account and cannot join a school's team.")
+    if user is not None and membership is None:
+        # An account outside any school (an admin's, a validator's, support staff's) is never taken over.
+        raise SchoolError(
+            f"{email} already has an account on the portal that is not part of a school's team, so it cannot be "
+            f"added here. Contact the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}."
+        )
     if user is None:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, job_title=job_title)
     else:
-        user.first_name, user.last_name, user.job_title = first_name, last_name, job_title or user.job_title
+        # A former colleague of this school coming back.
         user.is_active = True
-        user.save(update_fields=["first_name", "last_name", "job_title", "is_active"])
+        user.save(update_fields=["is_active"])
     if membership is None:
         membership = Membership.objects.create(user=user, school=school, role=Membership.Role.CONTRIBUTOR)
     else:

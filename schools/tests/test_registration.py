@@ -357,3 +357,17 @@ def test_rejection_needs_a_reason_and_emails_it(client, school, django_capture_o
     assert "The school is part of another authority's scheme." in message.body
     # The school may register again after a rejection.
     assert client.get("/register/", {"q": "117083"}).url == "/register/117083/"
+
+
+def test_approval_refuses_to_make_an_admin_account_a_school_lead():
+    from schools import services
+
+    admin = AdminFactory()
+    AdminFactory(email="hw2@example.org")
+    school = SchoolFactory()
+    registration = RegistrationFactory(school=school, urn=school.urn, lead_email="HW2@example.org")
+    with pytest.raises(services.SchoolError, match="cannot also lead a school"):
+        services.registration_approve(registration=registration, actor=admin)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    assert not Membership.objects.filter(user__email="hw2@example.org").exists()

@@ -275,3 +275,28 @@ def test_nav_links_by_role(client, lead):
     page = client.get("/").content.decode()
     for link in ("/registrations/", "/welcome-pack/", "/eligibility-rules/", "/schools/"):
         assert f'href="{link}"' in page
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        lambda: UserFactory(is_superuser=True, is_staff=True, is_active=False, email="support@example.org"),
+        lambda: UserFactory(email="support@example.org"),  # e.g. a validator's account: no school
+        lambda: AdminFactory(email="support@example.org"),
+    ],
+    ids=["deactivated-superuser", "account-outside-any-school", "hw-admin"],
+)
+def test_a_lead_cannot_take_over_an_account_outside_the_school(existing):
+    from schools import services
+
+    lead = LeadFactory()
+    person = existing()
+    before = (person.is_active, person.first_name, person.last_name)
+    with pytest.raises(services.SchoolError, match="not part of a school's team"):
+        services.member_invite(
+            school=lead.school, actor=lead.user, email="Support@example.org", first_name="X", last_name="Y"
+        )
+    person.refresh_from_db()
+    assert (person.is_active, person.first_name, person.last_name) == before
+    assert not Membership.objects.filter(user=person).exists()
+    assert not Invitation.objects.filter(user=person).exists()
