@@ -12,6 +12,7 @@ import zipfile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accreditation.csv_export import neutralise
 from accreditation.pdf import render_pdf
 
 from . import selectors, uploads
@@ -93,7 +94,8 @@ def evidence_zip_chunks(application):
     )
     for item in items:
         writer.writerow(
-            [
+            neutralise(cell)
+            for cell in [
                 zip_member_name(item) if item.file else "",
                 item.title,
                 item.get_kind_display(),

@@ -12,8 +12,13 @@ def can_view_portfolio(user, school) -> bool:
 
 
 def can_manage_evidence(user, school) -> bool:
-    """Add to the evidence library (the H&W team records paper portfolios for schools)."""
-    return can_contribute(user, school) or is_hw_admin(user)
+    """Add to and change the evidence library: the school's own people; the H&W team only for a
+    school whose portfolio it holds on paper (an open hard-copy application)."""
+    if can_contribute(user, school):
+        return True
+    return is_hw_admin(user) and (
+        school.applications.filter(is_hard_copy=True).exclude(state__in=Application.CLOSED_STATES).exists()
+    )
 
 
 def can_start_application(user, school) -> bool:

@@ -222,7 +222,9 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
             problems.append(Problem(f"Write a self-evaluation for criterion {number}", url))
         if response.evidence_count == 0:
             problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", url))
-        if response.stale_count:
+        # Criteria frozen at the first submission were judged on that day; a resubmission after a
+        # request for further information is judged again only on the criteria it reopened.
+        if response.stale_count and response.is_editable:
             problems.append(
                 Problem(f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url)
             )

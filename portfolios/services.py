@@ -382,13 +382,17 @@ def application_transition(*, application, to_state, actor, note="", check=None)
         if check is not None:
             check(locked)
         now = timezone.now()
+        # Only a school handing its portfolio in is a submission; an admin taking it off a meeting
+        # (scheduled -> submitted) keeps its submission time and sends no "submitted" email.
+        handed_in = to_state == State.SUBMITTED and from_state in (State.DRAFT, State.FURTHER_INFORMATION)
         locked.state = to_state
-        setattr(locked, STAMPS[to_state], now)
-        if to_state == State.SUBMITTED and locked.first_submitted_at is None:
+        if handed_in or to_state != State.SUBMITTED:
+            setattr(locked, STAMPS[to_state], now)
+        if handed_in and locked.first_submitted_at is None:
             locked.first_submitted_at = now
         locked.updated_at = now
         locked.save()
-        if to_state == State.SUBMITTED:
+        if handed_in:
             locked.responses.update(status=CriterionResponse.Status.FROZEN)
         ApplicationTransition.objects.create(
             application=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
@@ -400,7 +404,7 @@ def application_transition(*, application, to_state, actor, note="", check=None)
             summary=note,
             data={"from": from_state, "to": to_state, "school": locked.school_id},
         )
-        if to_state == State.SUBMITTED:
+        if handed_in:
             _notify_submitted(locked, resubmission=from_state == State.FURTHER_INFORMATION)
     application.refresh_from_db()
     return locked
