@@ -201,13 +201,13 @@ def check_container(uploaded, *, name, ext, label):
             if ext == "odt":
                 if (
                     "mimetype" not in names
-                    or archive.read("mimetype").strip().decode("ascii", "replace") != ODT_MIMETYPE
+                    or _read_capped(archive, "mimetype").strip().decode("ascii", "replace") != ODT_MIMETYPE
                 ):
                     refuse(f"The content of “{name}” is not an {label}. Check the file and its extension", "mismatch")
             else:
                 if "[Content_Types].xml" not in names or OOXML_MAIN_PARTS[ext] not in names:
                     refuse(f"The content of “{name}” is not a {label}. Check the file and its extension", "mismatch")
-                content_types = archive.read("[Content_Types].xml").lower()
+                content_types = _read_capped(archive, "[Content_Types].xml").lower()
                 if b"macroenabled" in content_types or b"vbaproject" in content_types:
                     refuse(f"“{name}” contains macros. Save it without macros and upload it again", "macro")
     except zipfile.BadZipFile:
@@ -237,3 +237,12 @@ def human_size(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}".replace(".0 ", " ")
         size /= 1024
     return f"{size} GB"
+
+
+SMALL_PART_LIMIT = 1024 * 1024
+
+
+def _read_capped(archive, member):
+    """Read a small part of a container without letting a crafted one expand into memory."""
+    with archive.open(member) as part:
+        return part.read(SMALL_PART_LIMIT)
