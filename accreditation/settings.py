@@ -114,6 +114,11 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for rate limits; give every web process the same one in production (Redis).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Public registrations a single address may send in an hour (each one emails the school).
+REGISTRATIONS_PER_HOUR = env.int("REGISTRATIONS_PER_HOUR", default=10)
+
 # ----------------------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accreditation.User"
 AUTHENTICATION_BACKENDS = [

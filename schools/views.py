@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accreditation import throttle
+from accreditation.middleware import client_ip
 from accreditation.permissions import is_hw_admin
 
 from . import permissions, selectors, services
@@ -95,6 +98,14 @@ def _register(request, school, by_hand):
         if found is not None:
             form.add_error(
                 "urn", f"URN {found.urn} is in the register as {found.name}. Search for it by its URN instead"
+            )
+        elif not throttle.allow(
+            key=f"register:{client_ip(request)}", limit=settings.REGISTRATIONS_PER_HOUR, window_seconds=3600
+        ):
+            form.add_error(
+                None,
+                "There have been too many registrations from your connection in the last hour. Try again later, "
+                f"or contact the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}.",
             )
         else:
             try:

@@ -371,3 +371,18 @@ def test_approval_refuses_to_make_an_admin_account_a_school_lead():
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
     assert not Membership.objects.filter(user__email="hw2@example.org").exists()
+
+
+def test_public_registrations_are_rate_limited_per_address(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REGISTRATIONS_PER_HOUR = 2
+    schools = [SchoolFactory() for _ in range(3)]
+    for school in schools[:2]:
+        assert client.post(f"/register/{school.urn}/", form_data(), REMOTE_ADDR="10.1.1.1").status_code == 302
+    refused = client.post(f"/register/{schools[2].urn}/", form_data(), REMOTE_ADDR="10.1.1.1")
+    assert "too many registrations from your connection" in refused.content.decode()
+    assert Registration.objects.count() == 2
+    other_address = client.post(f"/register/{schools[2].urn}/", form_data(), REMOTE_ADDR="10.2.2.2")
+    assert other_address.status_code == 302
