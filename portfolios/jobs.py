@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -67,17 +67,22 @@ def evidence_expiring_condition(as_of: date) -> Q:
 def evidence_sweep_staleness(*, as_of: date) -> SweepResult:
     """Flag every item out of date on `as_of` (stale_since = the day it went out of date) and set
     or clear the "expiring" flag (expiring_flagged_on = the day it was first flagged) so it matches
-    the rule on `as_of`. Sends nothing. Idempotent; correct after missed days."""
+    the rule on `as_of`: three set-based UPDATEs in one transaction. Sends nothing. Idempotent;
+    correct after missed days."""
     expiring = evidence_expiring_condition(as_of)
     with transaction.atomic():
         newly_stale = EvidenceItem.objects.filter(stale_from__lte=as_of, stale_since__isnull=True).update(
             stale_since=F("stale_from")
         )
-        expiring_changed = EvidenceItem.objects.filter(
-            (expiring & Q(expiring_flagged_on__isnull=True)) | (Q(expiring_flagged_on__isnull=False) & ~expiring)
-        ).update(
-            expiring_flagged_on=Case(When(expiring, then=Value(as_of)), default=Value(None), output_field=DateField())
+        # Flagging and unflagging are separate statements so each is driven by an index (the
+        # stale_from range; the partial index on flagged rows) rather than a scan of the table.
+        flagged = EvidenceItem.objects.filter(expiring, expiring_flagged_on__isnull=True).update(
+            expiring_flagged_on=as_of
         )
+        unflagged = EvidenceItem.objects.filter(~expiring, expiring_flagged_on__isnull=False).update(
+            expiring_flagged_on=None
+        )
+        expiring_changed = flagged + unflagged
     logger.info(
         "Evidence sweep for %s: %s newly stale, %s expiring flags changed", as_of, newly_stale, expiring_changed
     )
