@@ -68,7 +68,7 @@ def nav(user):
     if can_manage_meetings(user) or is_validator(user):
         items.append(NavItem("Meetings", reverse("validation:meetings"), order=61))
     if is_validator(user):
-        items.append(NavItem("Your reviews", reverse("validation:reviews"), order=61))
+        items.append(NavItem("Your reviews", reverse("validation:reviews"), order=62))
     if is_validator(user):
-        items.append(NavItem("Your group profile", reverse("validation:profile"), order=62))
+        items.append(NavItem("Your group profile", reverse("validation:profile"), order=63))
     return items

@@ -193,6 +193,7 @@ class Command(BaseCommand):
 
         self.validating_group()
         self.portfolio()
+        self.agenda()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -253,6 +254,40 @@ class Command(BaseCommand):
                 self_evaluation=DEMO_SELF_EVALUATIONS[number],
                 evidence=EvidenceItem.objects.filter(school=school, criteria__number=number),
             )
+
+    def agenda(self):
+        """Riverside's submitted first application, on the next meeting that can take it, with two
+        reviewers (Vikram, conflicted with Oakfield only, may be one of them)."""
+        school = School.objects.get(urn=SCHOOLS[1]["urn"])
+        lead = get_user_model().objects.get(email=SCHOOLS[1]["lead"][0])
+        if not Application.objects.filter(school=school).exists():
+            criteria = list(portfolio_selectors.current_criteria_set().criteria.all())
+            upload = SimpleUploadedFile(
+                "Riverside anti-bullying review.pdf", demo_pdf("Riverside anti-bullying review"), "application/pdf"
+            )
+            [item] = portfolio_services.evidence_add_files(
+                school=school,
+                actor=lead,
+                files=[upload],
+                title="Whole-school anti-bullying review",
+                description="Demo evidence.",
+                produced_on=timezone.localdate() - datetime.timedelta(days=45),
+                impact="Incidents on the playground halved after the new lunchtime buddy scheme.",
+                criteria=criteria,
+            )
+            application = portfolio_services.application_start(school=school, actor=lead)
+            for response in application.responses.all():
+                portfolio_services.response_update(
+                    response=response,
+                    actor=lead,
+                    self_evaluation=f"How Riverside meets criterion {response.criterion.number} (demo).",
+                    evidence=[item],
+                )
+            portfolio_services.application_submit(
+                application=application, actor=lead, declaration=True, equality_declaration=True
+            )
+        # Places it if it is still waiting (no meeting could take it before); otherwise nothing.
+        validation_services.agenda_place_waiting(by=None)
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
