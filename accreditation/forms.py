@@ -14,7 +14,7 @@ class GDSFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
+        self.helper.label_size = Size.for_label(Size.SMALL)
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -77,7 +77,14 @@ class OneTimeCodeForm(GDSFormMixin, forms.Form):
         max_length=20,
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
         error_messages={"required": "Enter the 6-digit code from your authenticator app, or a recovery code"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autofocus": True,
+                "class": "govuk-input--width-10",
+            }
+        ),
     )
 
 
@@ -87,7 +94,14 @@ class SetupCodeForm(GDSFormMixin, forms.Form):
         label="Code from your authenticator app",
         max_length=10,
         error_messages={"required": "Enter the 6-digit code your authenticator app shows"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
     )
 
     def clean_code(self):

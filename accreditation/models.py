@@ -139,6 +139,11 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
 
+    @property
+    def action_label(self):
+        """ "registration.approved" reads as "Registration approved"."""
+        return self.action.replace(".", " ").replace("_", " ").capitalize()
+
 
 class OutboxMessage(models.Model):
     """An email waiting to go, written in the same transaction as the change that caused it."""

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     [
         (lambda: LeadFactory(school__name="Hillside Primary").user, "submit your application"),
         (lambda: MembershipFactory(school__name="Hillside Primary").user, "Your SLT lead submits the application"),
-        (lambda: GroupMemberFactory().user, "Review the applications assigned to you"),
+        (lambda: GroupMemberFactory().user, "member of the validating group"),
         (lambda: AdminFactory(), "Registrations waiting"),
     ],
     ids=["school-lead", "school-colleague", "validator", "hw-admin"],
