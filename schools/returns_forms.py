@@ -80,6 +80,9 @@ class IncidentReturnForm(GDSFormMixin, forms.Form):
                 help_text="For example, two incidents were logged after the return was made.",
             )
         self.helper.layout = self._layout()
+        # With a layout, crispy-forms-gds converts the size itself (render_layout), so it needs the
+        # short code here, not the CSS class GDSFormMixin sets for forms without a layout.
+        self.helper.label_size = Size.SMALL
         self.helper.inputs[0].value = self.submit_label
 
     def _layout(self):
