@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size, Submit
+from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
@@ -14,7 +14,8 @@ class GDSFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.label_size = Size.for_label(Size.SMALL)
+        # No shared label size: crispy-forms-gds wants a Size constant for layouts and a CSS class
+        # for plain fields, so forms with a layout set their own; plain labels use the default size.
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
