@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accreditation.forms import GDSFormMixin
 
-from .models import Criterion, EvidenceItem
+from .models import Application, Criterion, EvidenceItem
 
 
 class GDSDateField(DateInputField):
@@ -52,10 +52,33 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-def criteria_field(criteria_set, required=False):
+def criteria_help(application) -> str:
+    """Say what ticking a criterion does: link to the open application's editable criteria, or only tag."""
+    if application is not None and application.state == Application.State.DRAFT:
+        return (
+            "Select all that apply. Ticking a criterion also links this evidence to that criterion "
+            "in your application. Evidence more than 3 years old is only tagged."
+        )
+    if application is not None and application.state == Application.State.FURTHER_INFORMATION:
+        return (
+            "Select all that apply. Ticking a criterion reopened for further information also links this "
+            "evidence to it in your application; other criteria are only tagged."
+        )
+    if application is not None:
+        return (
+            "Select all that apply. Your application has been submitted, so ticking a criterion only tags "
+            "this evidence in your library: it is not added to the application."
+        )
+    return (
+        "Select all that apply. Ticking a criterion only tags this evidence in your library: "
+        "your school has no application in progress to link it to."
+    )
+
+
+def criteria_field(criteria_set, required=False, application=None):
     return forms.ModelMultipleChoiceField(
         label="Which criteria does it support?",
-        help_text="Select all that apply. You can also link it from each criterion's page.",
+        help_text=criteria_help(application),
         queryset=Criterion.objects.filter(criteria_set=criteria_set).order_by("number"),
         widget=forms.CheckboxSelectMultiple,
         required=required,
@@ -82,14 +105,15 @@ class EvidenceDetailsMixin(forms.Form):
         error_messages={"required": "Enter the impact this evidence shows"},
     )
 
-    def __init__(self, *args, criteria_set, **kwargs):
+    def __init__(self, *args, criteria_set, application=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["produced_on"] = GDSDateField(
             what="the date the evidence was produced",
             label="Date the evidence was produced",
-            help_text="Evidence more than 3 years old is not accepted. For example, 27 3 2025",
+            help_text="Evidence more than 3 years old can be kept in your library, but an application cannot be "
+            "submitted with it. For example, 27 3 2025",
         )
-        self.fields["criteria"] = criteria_field(criteria_set)
+        self.fields["criteria"] = criteria_field(criteria_set, application=application)
         # Keep a sensible reading order: what, when, why, which criteria.
         order = [name for name in self.field_order_names if name in self.fields]
         self.order_fields(order)
@@ -201,7 +225,7 @@ class CriterionResponseForm(GDSFormMixin, forms.Form):
             },
         )
         self.fields["evidence"].label_from_instance = lambda item: (
-            f"{item.title} ({item.get_kind_display().lower()}, produced {item.produced_on:%d %B %Y})"
+            f"{item.title} ({item.get_kind_display().lower()}, produced {item.produced_on:%-d %B %Y})"
         )
 
 

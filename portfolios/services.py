@@ -80,6 +80,46 @@ def _check_manage(actor, school):
         raise PermissionDenied("You cannot change this school's evidence")
 
 
+def _link_to_open_application(item, *, actor, criteria, unticked=()):
+    """Link the item to the school's open application for the criteria ticked (unlink those unticked).
+
+    Only criteria the school may still change take part: a draft's, or those reopened for further
+    information. Evidence more than 3 years old is tagged but never linked (it cannot be submitted).
+    Returns the criterion numbers linked, and writes an audit entry when anything changed.
+    """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .filter(school=item.school, state__in=Application.EDITABLE_STATES)
+        .first()
+    )
+    if application is None or not permissions.can_work_on_application(actor, application):
+        return []
+    responses = [
+        r for r in application.responses.select_related("criterion").order_by("criterion__number") if r.is_editable
+    ]
+    ticked = {c.pk for c in criteria} if not item.is_stale() else set()
+    dropped = {c.pk for c in unticked}
+    linked, unlinked = [], []
+    for response in responses:
+        if response.criterion_id in ticked:
+            response.evidence.add(item)
+            linked.append(response.criterion.number)
+        elif response.criterion_id in dropped:
+            response.evidence.remove(item)
+            unlinked.append(response.criterion.number)
+    if linked or unlinked:
+        application.updated_at = timezone.now()
+        application.save(update_fields=["updated_at"])
+        audit.record(
+            actor=actor,
+            action="application.evidence_linked",
+            target=application,
+            summary=f"“{item.title}”: criteria {', '.join(map(str, linked)) or 'none'}",
+            data={"evidence": item.pk, "linked": linked, "unlinked": unlinked},
+        )
+    return linked
+
+
 @transaction.atomic
 def evidence_add_files(
     *, school, actor, files, title="", description="", produced_on, impact, criteria=()
@@ -124,6 +164,7 @@ def evidence_add_files(
                 uploaded_by=actor,
             )
             item.criteria.set(criteria)
+            item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria)
             audit.record(
                 actor=actor,
                 action="evidence.uploaded",
@@ -154,8 +195,10 @@ def evidence_add_link(*, school, actor, url, title, description="", produced_on,
         impact=impact,
         uploaded_by=actor,
     )
-    item.criteria.set(_criteria_from(criteria))
+    criteria = _criteria_from(criteria)
+    item.criteria.set(criteria)
     audit.record(actor=actor, action="evidence.link_added", target=item, summary=url, data={"school": school.pk})
+    item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria)
     return item
 
 
@@ -192,10 +235,12 @@ def evidence_add_hard_copy(
         uploaded_by=actor,
         **fields,
     )
-    item.criteria.set(_criteria_from(criteria))
+    criteria = _criteria_from(criteria)
+    item.criteria.set(criteria)
     audit.record(
         actor=actor, action="evidence.hard_copy_recorded", target=item, summary=title, data={"school": school.pk}
     )
+    item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria)
     return item
 
 
@@ -226,8 +271,11 @@ def evidence_update(*, item, actor, title, description, produced_on, impact, cri
     item.stale_since = None
     item.expiring_flagged_on = None
     item.save()
-    item.criteria.set(_criteria_from(criteria))
+    criteria = _criteria_from(criteria)
+    unticked = set(item.criteria.all()) - set(criteria)
+    item.criteria.set(criteria)
     audit.record(actor=actor, action="evidence.updated", target=item, data={"before": before})
+    item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria, unticked=unticked)
     return item
 
 

@@ -98,12 +98,27 @@ def evidence_library(request, school_id):
     )
 
 
+def _linked_note(items) -> str:
+    numbers = sorted({n for item in items for n in getattr(item, "linked_criteria", [])})
+    if not numbers:
+        return ""
+    listed = ", ".join(map(str, numbers[:-1])) + (" and " if len(numbers) > 1 else "") + str(numbers[-1])
+    return f", and linked to criteri{'a' if len(numbers) > 1 else 'on'} {listed} of your application"
+
+
+def _ask_for_files_again(request, form):
+    """A browser never re-sends a chosen file: say so on the file field when other errors sent the page back."""
+    for name in ("files", "scan"):
+        if name in form.fields and request.FILES.getlist(name) and not form.has_error(name):
+            form.add_error(name, "Choose the file again: files are not kept when there is a problem on the page")
+
+
 def _evidence_form_view(request, school_id, form_class, template, save):
     school = selectors.school_for_portfolio(request.user, school_id)
     if not permissions.can_manage_evidence(request.user, school):
         raise PermissionDenied
     criteria_set = selectors.current_criteria_set()
-    form = form_class(*_bound(request), criteria_set=criteria_set)
+    form = form_class(*_bound(request), criteria_set=criteria_set, application=selectors.open_application(school))
     is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +129,8 @@ def _evidence_form_view(request, school_id, form_class, template, save):
             messages.success(request, message)
             url = reverse("portfolios:evidence_library", args=[school.pk])
             return JsonResponse({"redirect": url}) if is_xhr else redirect(url)
+    if request.method == "POST":
+        _ask_for_files_again(request, form)
     status = 400 if request.method == "POST" and is_xhr else 200
     context = {"form": form, "school": school, "max_size": uploads.human_size(settings.EVIDENCE_MAX_FILE_BYTES)}
     return render(request, template, context, status=status)
@@ -132,7 +149,7 @@ def evidence_upload(request, school_id):
             impact=data["impact"],
             criteria=data["criteria"],
         )
-        return f"{len(items)} file{'s' if len(items) != 1 else ''} added to your evidence library"
+        return f"{len(items)} file{'s' if len(items) != 1 else ''} added to your evidence library{_linked_note(items)}"
 
     return _evidence_form_view(request, school_id, forms.EvidenceFilesForm, "portfolios/evidence_upload.html", save)
 
@@ -141,7 +158,7 @@ def evidence_upload(request, school_id):
 def evidence_add_link(request, school_id):
     def save(school, data):
         item = services.evidence_add_link(school=school, actor=request.user, **data)
-        return f"“{item.title}” added to your evidence library"
+        return f"“{item.title}” added to your evidence library{_linked_note([item])}"
 
     return _evidence_form_view(request, school_id, forms.EvidenceLinkForm, "portfolios/evidence_link.html", save)
 
@@ -150,7 +167,7 @@ def evidence_add_link(request, school_id):
 def evidence_add_hard_copy(request, school_id):
     def save(school, data):
         item = services.evidence_add_hard_copy(school=school, actor=request.user, **data)
-        return f"Hard copy “{item.title}” recorded"
+        return f"Hard copy “{item.title}” recorded{_linked_note([item])}"
 
     return _evidence_form_view(
         request, school_id, forms.EvidenceHardCopyForm, "portfolios/evidence_hard_copy.html", save
@@ -188,7 +205,11 @@ def evidence_edit(request, pk):
         "received_on": item.received_on,
     }
     form = forms.EvidenceEditForm(
-        *_bound(request)[:1], initial=initial, item=item, criteria_set=selectors.current_criteria_set()
+        *_bound(request)[:1],
+        initial=initial,
+        item=item,
+        criteria_set=selectors.current_criteria_set(),
+        application=selectors.open_application(item.school),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +217,7 @@ def evidence_edit(request, pk):
         except ValidationError as error:
             _refuse(form, error)
         else:
-            messages.success(request, f"“{item.title}” updated")
+            messages.success(request, f"“{item.title}” updated{_linked_note([item])}")
             return redirect("portfolios:evidence_detail", pk=item.pk)
     frozen = selectors.evidence_is_frozen(item)
     return render(request, "portfolios/evidence_edit.html", {"form": form, "item": item, "frozen": frozen})
