@@ -1,6 +1,6 @@
 // Builds the portal's CSS and JS from the installed govuk-frontend package into static/build/
 // (ignored by git). A council service: a system font stack, no GDS Transport, no crown.
-import { mkdirSync, copyFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, copyFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -18,4 +18,7 @@ const result = sass.compile(join(root, "static", "scss", "portal.scss"), {
 });
 writeFileSync(join(out, "portal.css"), result.css);
 copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
+// The compiled CSS refers to GOV.UK Frontend's images (the footer crest rule is compiled in even
+// though the portal never shows a crest); collectstatic's manifest refuses a missing one.
+cpSync(join(govuk, "assets", "images"), join(out, "assets", "images"), { recursive: true });
 console.log(`Built ${join(out, "portal.css")} (${result.css.length} bytes) and govuk-frontend.min.js`);
