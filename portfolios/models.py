@@ -91,11 +91,17 @@ class EvidenceItem(models.Model):
     # Written by the periodic sweep (jobs): when it was found stale / when the school was warned.
     stale_since = models.DateField(null=True, blank=True)
     expiring_flagged_on = models.DateField(null=True, blank=True)
+    # Set by the retention schedule (portfolios.retention) when the file was deleted from storage;
+    # the row stays (title, dates, SHA-256), so the history of a decided application reads true.
+    file_removed_on = models.DateField("file removed under the retention schedule on", null=True, blank=True)
 
     class Meta:
         ordering = ["-produced_on", "title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="file") | ~Q(file=""), name="evidence_file_has_file"),
+            models.CheckConstraint(
+                condition=~Q(kind="file") | ~Q(file="") | Q(file_removed_on__isnull=False),
+                name="evidence_file_has_file",
+            ),
             models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="evidence_link_has_url"),
         ]
         indexes = [
@@ -289,3 +295,35 @@ class EvidenceDigest(models.Model):
 
     def __str__(self):
         return f"Evidence digest for {self.school} on {self.digest_date}"
+
+
+class RetentionSchedule(models.Model):
+    """How long evidence files of decided applications are kept (one row, pk 1; admins edit it).
+
+    Portfolios owns evidence, so it owns the schedule; the award expiry and decision dates the
+    periods count from are validation's, which passes the eligible applications down.
+    """
+
+    years_after_award_expiry = models.PositiveSmallIntegerField(
+        default=3, help_text="Files of an accredited application are deleted this many years after its award expires."
+    )
+    years_after_decision = models.PositiveSmallIntegerField(
+        default=3, help_text="Files of an application not accredited are deleted this many years after the decision."
+    )
+    is_active = models.BooleanField(default=True, help_text="The weekly job deletes files only while this is on.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="retention_schedule_single_row"),
+            models.CheckConstraint(
+                condition=Q(years_after_award_expiry__gte=1) & Q(years_after_decision__gte=1),
+                name="retention_schedule_at_least_a_year",
+            ),
+        ]
+
+    def __str__(self):
+        return "Evidence retention schedule"
