@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from accreditation import notifications
@@ -19,7 +20,8 @@ from accreditation.models import OutboxMessage, User
 from portfolios import jobs as portfolio_jobs
 from schools.models import Registration
 
-from .models import Meeting
+from . import awards_jobs
+from .models import Award, Conflict, Decision, Meeting, Review
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,11 @@ logger = logging.getLogger(__name__)
 DRAFT_REMINDER_DAYS = 14
 DRAFT_REMINDER_KIND = "draft_cutoff_reminder"
 WEEKLY_DIGEST_KIND = "admin_weekly_digest"
+# Each assigned reviewer gets the agenda pack this many days before the meeting.
+AGENDA_PACK_DAYS = 7
+AGENDA_PACK_KIND = "agenda_pack"
+# The weekly digest calls a review overdue when it is not submitted this close to its meeting.
+REVIEW_OVERDUE_DAYS = 3
 
 
 def next_cutoff_meeting(*, as_of: date) -> Meeting | None:
@@ -67,6 +74,69 @@ def draft_reminders_send(*, as_of: date) -> int:
         )
         sent += message is not None
     logger.info("Draft reminders for the meeting on %s: %s sent", meeting.date, sent)
+    return sent
+
+
+# ----------------------------------------------------------------------------- agenda packs
+
+
+def reviews_due_an_agenda_pack(*, as_of: date):
+    """Reviews of undecided items on planned meetings from `as_of` to AGENDA_PACK_DAYS ahead, by
+    active members with an active account, never for a school the member is conflicted with."""
+    open_conflict = Conflict.objects.filter(
+        member_id=OuterRef("member_id"),
+        school_id=OuterRef("agenda_item__application__school_id"),
+        withdrawn_at__isnull=True,
+    )
+    return (
+        Review.objects.filter(
+            agenda_item__meeting__status=Meeting.Status.PLANNED,
+            agenda_item__meeting__date__gte=as_of,
+            agenda_item__meeting__date__lte=as_of + timedelta(days=AGENDA_PACK_DAYS),
+            agenda_item__decision__isnull=True,
+            member__is_active=True,
+            member__user__is_active=True,
+        )
+        .exclude(Exists(open_conflict))
+        .select_related("member__user", "agenda_item__meeting", "agenda_item__application__school")
+        .order_by("agenda_item__meeting__date", "pk")
+    )
+
+
+def agenda_pack_send(*, review: Review, as_of: date) -> OutboxMessage | None:
+    """Email `review`'s reviewer the agenda pack for its meeting, once per review and meeting (kind
+    "agenda_pack", key "review:<id>:meeting:<id>"): the meeting's time and place, and links to the
+    review page and the portfolio PDF. Evidence stays behind sign-in, so the pack carries links,
+    not files. A review moved to another meeting gets a new pack for it."""
+    item = review.agenda_item
+    meeting = item.meeting
+    site = settings.SITE_URL
+    return notifications.send_once(
+        kind=AGENDA_PACK_KIND,
+        key=f"review:{review.pk}:meeting:{meeting.pk}",
+        to=review.member.user.email,
+        template="agenda_pack",
+        context={
+            "user": review.member.user,
+            "review": review,
+            "school": item.application.school,
+            "application": item.application,
+            "meeting": meeting,
+            "days_left": (meeting.date - as_of).days,
+            "review_link": site + reverse("validation:review", args=[review.pk]),
+            "pdf_link": site + reverse("validation:review_portfolio_pdf", args=[review.pk]),
+            "meeting_link": site + reverse("validation:meeting", args=[meeting.pk]),
+        },
+    )
+
+
+def agenda_packs_send(*, as_of: date) -> int:
+    """Send every agenda pack due on `as_of`: from AGENDA_PACK_DAYS before the meeting until its
+    day, so a missed run still sends it before the meeting. Returns how many were queued."""
+    sent = 0
+    for review in reviews_due_an_agenda_pack(as_of=as_of):
+        sent += agenda_pack_send(review=review, as_of=as_of) is not None
+    logger.info("Agenda packs on %s: %s sent", as_of, sent)
     return sent
 
 
@@ -118,10 +188,83 @@ def _applications_waiting(as_of: date) -> DigestSection:
     )
 
 
-# The sections, in the order the email shows them. Reviews overdue, decisions not yet released and
-# awards lapsing in the next month belong here too: add a function (as_of) -> DigestSection for
-# each once validation has those models (see docs/decisions.md, "Background jobs").
-WEEKLY_DIGEST_SECTIONS = [_registrations_waiting, _applications_waiting]
+def _reviews_overdue(as_of: date) -> DigestSection:
+    site = settings.SITE_URL
+    overdue = (
+        Review.objects.filter(
+            submitted_at__isnull=True,
+            agenda_item__decision__isnull=True,
+            agenda_item__meeting__date__lte=as_of + timedelta(days=REVIEW_OVERDUE_DAYS),
+        )
+        .exclude(agenda_item__meeting__status=Meeting.Status.CANCELLED)
+        .select_related("member__user", "agenda_item__meeting", "agenda_item__application__school")
+        .order_by("agenda_item__meeting__date", "pk")
+    )
+    return DigestSection(
+        title=f"Reviews not submitted, with the meeting {REVIEW_OVERDUE_DAYS} days away or past",
+        short="reviews overdue",
+        rows=[
+            (
+                f"{r.member.user.get_full_name() or r.member.user.email}: {r.agenda_item.application.school.name} "
+                f"(URN {r.agenda_item.application.school.urn}), meeting {r.agenda_item.meeting.date:%-d %B %Y}"
+                + (", draft saved" if r.saved_at else ", not started"),
+                site + reverse("validation:meeting", args=[r.agenda_item.meeting_id]),
+            )
+            for r in overdue
+        ],
+    )
+
+
+def _decisions_not_released(as_of: date) -> DigestSection:
+    site = settings.SITE_URL
+    waiting = Decision.objects.filter(released_at__isnull=True).select_related("application__school", "meeting")
+    return DigestSection(
+        title="Decisions whose feedback is not yet released to the school",
+        short="decisions to release",
+        rows=[
+            (
+                f"{d.application.school.name} (URN {d.application.school.urn}): {d.get_outcome_display().lower()}, "
+                f"meeting {d.meeting.date:%-d %B %Y}",
+                site + reverse("validation:feedback", args=[d.pk]),
+            )
+            for d in waiting.order_by("meeting__date", "pk")
+        ],
+        link=site + reverse("validation:feedback_list"),
+        link_text="See all feedback waiting",
+    )
+
+
+def _awards_lapsing(as_of: date) -> DigestSection:
+    site = settings.SITE_URL
+    lapsing = (
+        Award.objects.filter(
+            status=Award.Status.CURRENT, expires_on__gt=as_of, expires_on__lte=awards_jobs.add_months(as_of, 1)
+        )
+        .exclude(Exists(awards_jobs.newer_award()))
+        .select_related("school")
+        .order_by("expires_on", "school__name")
+    )
+    return DigestSection(
+        title="Awards ending in the next month, not yet renewed",
+        short="awards ending",
+        rows=[
+            (
+                f"{a.school.name} (URN {a.school.urn}), ends {a.expires_on:%-d %B %Y}",
+                site + reverse("portfolios:school", args=[a.school_id]),
+            )
+            for a in lapsing
+        ],
+    )
+
+
+# The sections, in the order the email shows them: each a function (as_of) -> DigestSection.
+WEEKLY_DIGEST_SECTIONS = [
+    _registrations_waiting,
+    _applications_waiting,
+    _reviews_overdue,
+    _decisions_not_released,
+    _awards_lapsing,
+]
 
 
 def _admin_addresses() -> list[str]:

@@ -49,6 +49,51 @@ def send_admin_weekly_digest(*, as_of: str | None = None):
     return message.pk if message else None
 
 
+# Award expiry and agenda packs (issue 6): services in validation/awards_jobs.py and reminders.py. --
+
+
+@shared_task(acks_late=True)
+def sweep_award_expiry(*, as_of: str | None = None):
+    """Nightly: lapse the awards that have expired, then queue the expiry reminders due."""
+    from . import awards_jobs
+
+    day = _day(as_of)
+    lapsed = awards_jobs.awards_lapse(as_of=day)
+    due = list(awards_jobs.awards_due_a_reminder(as_of=day).values_list("pk", flat=True))
+    for award_id in due:
+        send_award_expiry_reminder.delay(award_id=award_id, as_of=day.isoformat())
+    logger.info("Award expiry %s: %s lapsed, %s award(s) to check for a reminder", day, lapsed, len(due))
+    return {"lapsed": lapsed, "reminders_queued": len(due)}
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def send_award_expiry_reminder(self, *, award_id: int, as_of: str | None = None):
+    """The latest expiry reminder due for one award (sent once; earlier stages missed are skipped)."""
+    from . import awards_jobs
+    from .models import Award
+
+    award = Award.objects.filter(pk=award_id).first()
+    if award is None:
+        logger.warning("Award expiry reminder: award %s no longer exists; nothing sent", award_id)
+        return None
+    try:
+        message = awards_jobs.award_expiry_reminder_send(award=award, as_of=_day(as_of))
+    except Exception as exc:
+        logger.warning("Award expiry reminder for award %s failed, will retry: %s", award_id, exc)
+        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+    return message.pk if message else None
+
+
+@shared_task(acks_late=True)
+def send_agenda_packs(*, as_of: str | None = None):
+    """Daily: each assigned reviewer's agenda pack, from 7 days before the meeting (once each)."""
+    from . import reminders
+
+    sent = reminders.agenda_packs_send(as_of=_day(as_of))
+    logger.info("Agenda packs: %s sent", sent)
+    return sent
+
+
 # Evidence retention (issue 7): validation/retention.py works out what is due; portfolios deletes. --
 
 

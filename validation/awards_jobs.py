@@ -1,0 +1,181 @@
+"""Award expiry: reminders before an award runs out, and the nightly lapse (services; the thin
+tasks are in validation/tasks.py).
+
+An award made on D expires on D + 3 calendar years (validation.services.award_expiry). Its SLT
+lead and the H&W team hear 6 months, 3 months and 1 month before that day. Each reminder is
+recorded with `accreditation.notifications.send_once(kind="award_expiry", key="<award id>:<stage>")`
+in the same transaction as its emails, so a run twice or a retry sends nothing twice. A reminder is
+due from its day until the award expires (a window, never one exact day), so a missed night is
+made up the next; after several missed nights only the latest stage due goes out, and the earlier
+stages are recorded as skipped (a SentNotice with no message) so they never go later. An award
+renewed in time (superseded, or with a newer award for the school) gets no more reminders.
+"""
+
+import calendar
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from accreditation import audit, notifications
+from accreditation.models import OutboxMessage, SentNotice
+from portfolios import jobs as portfolio_jobs
+
+from .models import Award
+
+logger = logging.getLogger(__name__)
+
+AWARD_EXPIRY_KIND = "award_expiry"
+
+
+@dataclass(frozen=True)
+class ExpiryStage:
+    key: str  # in the SentNotice key: "<award id>:6m"
+    months: int
+    words: str  # "6 months"
+
+
+# Earliest first.
+EXPIRY_STAGES = (ExpiryStage("6m", 6, "6 months"), ExpiryStage("3m", 3, "3 months"), ExpiryStage("1m", 1, "1 month"))
+# Reminders start this many months before expiry.
+FIRST_REMINDER_MONTHS = EXPIRY_STAGES[0].months
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months (negative for earlier). A day the target month lacks
+    becomes its last day (31 August - 6 months = 28 or 29 February), the same rule as
+    portfolios.dates.add_years' 29 February -> 28 February."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def time_left(as_of: date, expires_on: date) -> str:
+    """How long from `as_of` to `expires_on`, in whole calendar months, or days under a month:
+    "6 months", "1 month", "12 days"."""
+    months = 0
+    while add_months(as_of, months + 1) <= expires_on:
+        months += 1
+    if months:
+        return f"{months} month{'s' if months != 1 else ''}"
+    days = (expires_on - as_of).days
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def stage_due_on(expires_on: date, stage: ExpiryStage) -> date:
+    return add_months(expires_on, -stage.months)
+
+
+def due_stages(expires_on: date, as_of: date) -> list[ExpiryStage]:
+    """The stages whose day has come on `as_of`, earliest first; none once the award has expired."""
+    if as_of >= expires_on:
+        return []
+    return [stage for stage in EXPIRY_STAGES if stage_due_on(expires_on, stage) <= as_of]
+
+
+def newer_award():
+    """A newer award for the same school: the renewal accredited in time."""
+    return Award.objects.filter(school_id=OuterRef("school_id"), awarded_on__gt=OuterRef("awarded_on"))
+
+
+def awards_due_a_reminder(*, as_of: date):
+    """Current, unexpired, unrenewed awards expiring within FIRST_REMINDER_MONTHS of `as_of`."""
+    return (
+        Award.objects.filter(
+            status=Award.Status.CURRENT,
+            expires_on__gt=as_of,
+            expires_on__lte=add_months(as_of, FIRST_REMINDER_MONTHS),
+        )
+        .exclude(Exists(newer_award()))
+        .order_by("expires_on", "pk")
+    )
+
+
+def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | None:
+    """Send the latest expiry reminder due on `as_of` for `award`, once: the school's SLT lead gets
+    one email and the H&W team (settings.HW_TEAM_EMAIL) another, which says when the school has no
+    active lead to tell. The
+    earlier stages not yet sent are recorded as skipped, so they never follow. Nothing for an award
+    that is no longer current, has been renewed, or has expired. Returns the school's message, or
+    None when nothing was sent."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("school").filter(pk=award.pk).first()
+        if award is None or award.status != Award.Status.CURRENT:
+            return None
+        if Award.objects.filter(school_id=award.school_id, awarded_on__gt=award.awarded_on).exists():
+            return None
+        stages = due_stages(award.expires_on, as_of)
+        if not stages:
+            return None
+        latest, skipped = stages[-1], stages[:-1]
+        for stage in skipped:
+            _, created = SentNotice.objects.get_or_create(kind=AWARD_EXPIRY_KIND, key=f"{award.pk}:{stage.key}")
+            if created:
+                logger.info("Award %s: the %s reminder was missed; it is skipped", award.pk, stage.words)
+        school = award.school
+        leads = portfolio_jobs.lead_emails(school)
+        context = {
+            "award": award,
+            "school": school,
+            "stage": latest,
+            "time_left": time_left(as_of, award.expires_on),
+            "has_lead": bool(leads),
+            "link": settings.SITE_URL + reverse("portfolios:school", args=[school.pk]),
+            "register_link": settings.SITE_URL + reverse("validation:register"),
+        }
+        key = f"{award.pk}:{latest.key}"
+        if leads:
+            message = notifications.send_once(
+                kind=AWARD_EXPIRY_KIND, key=key, to=leads, template="award_expiry_reminder", context=context
+            )
+            if message is not None:
+                notifications.send(to=settings.HW_TEAM_EMAIL, template="award_expiry_team", context=context)
+        else:
+            message = notifications.send_once(
+                kind=AWARD_EXPIRY_KIND,
+                key=key,
+                to=settings.HW_TEAM_EMAIL,
+                template="award_expiry_team",
+                context=context,
+            )
+        if message is None:
+            return None
+        audit.record(
+            actor=None,
+            action="award.expiry_reminder_sent",
+            target=award,
+            summary=f"{school.name}: expires {award.expires_on:%-d %B %Y} ({latest.words} reminder)",
+            data={"stage": latest.key, "skipped": [s.key for s in skipped]},
+        )
+    return message
+
+
+def awards_lapse(*, as_of: date) -> int:
+    """Mark lapsed every current award that has expired by `as_of` (one set-based UPDATE; running it
+    again changes nothing). A lapsed award leaves the public register and the verify page says it
+    is no longer current. Returns how many lapsed."""
+    with transaction.atomic():
+        # Locking the rows first makes a second run at the same moment wait, then find none.
+        lapsed = list(
+            Award.objects.select_for_update()
+            .filter(status=Award.Status.CURRENT, expires_on__lte=as_of)
+            .values_list("pk", flat=True)
+        )
+        if not lapsed:
+            return 0
+        count = Award.objects.filter(pk__in=lapsed).update(status=Award.Status.LAPSED, status_changed_at=timezone.now())
+        for award in Award.objects.filter(pk__in=lapsed).select_related("school"):
+            audit.record(
+                actor=None,
+                action="award.lapsed",
+                target=award,
+                summary=f"{award.school.name}: expired {award.expires_on:%-d %B %Y}",
+            )
+    logger.info("Awards lapsed on %s: %s", as_of, count)
+    return count
