@@ -66,7 +66,9 @@ def frozen_evidence_ids(school) -> set[int]:
 
 
 def evidence_used_bytes(school) -> int:
-    return EvidenceItem.objects.filter(school=school).aggregate(total=Sum("size"))["total"] or 0
+    # Files deleted under the retention schedule keep their size for the record but use no space.
+    used = EvidenceItem.objects.filter(school=school, file_removed_on__isnull=True)
+    return used.aggregate(total=Sum("size"))["total"] or 0
 
 
 def evidence_stale(as_of: date):

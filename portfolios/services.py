@@ -297,6 +297,14 @@ def evidence_delete(*, item, actor) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
+def evidence_download_record(*, actor, item=None, application=None, via: str = "") -> None:
+    """Record in the audit trail that someone downloaded an evidence file, or a portfolio's ZIP of them."""
+    target = item if item is not None else application
+    summary = f"{via}: {item.original_name or item.title}" if item is not None else f"{via}: all evidence (ZIP)"
+    school_id = item.school_id if item is not None else application.school_id
+    audit.record(actor=actor, action="evidence.downloaded", target=target, summary=summary, data={"school": school_id})
+
+
 # ----------------------------------------------------------------------------- applications
 
 

@@ -246,6 +246,7 @@ def evidence_download(request, pk):
     item = selectors.evidence_get_for_user(request.user, pk)
     if not item.file:
         raise Http404("No file")
+    services.evidence_download_record(actor=request.user, item=item, via="evidence library")
     response = FileResponse(
         default_storage.open(item.file.name, "rb"),
         as_attachment=True,
@@ -399,6 +400,7 @@ def export_pdf(request, pk):
 @login_required
 def export_zip(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
+    services.evidence_download_record(actor=request.user, application=application, via="portfolio export")
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
     return _nosniff(response)

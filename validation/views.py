@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
+from portfolios import services as portfolio_services
 from schools.permissions import is_school_member
 
 from . import ical, permissions, selectors, services
@@ -440,6 +441,7 @@ def review_evidence(request, pk, evidence_id):
     item = portfolio_selectors.evidence_item_in_application(review.agenda_item.application, evidence_id)
     if not item.file:
         raise Http404("No file")
+    portfolio_services.evidence_download_record(actor=request.user, item=item, via="review")
     response = FileResponse(
         default_storage.open(item.file.name, "rb"),
         as_attachment=True,
@@ -460,6 +462,7 @@ def review_portfolio_pdf(request, pk):
 @login_required
 def review_evidence_zip(request, pk):
     application = selectors.review_get_for_user(request.user, pk).agenda_item.application
+    portfolio_services.evidence_download_record(actor=request.user, application=application, via="review")
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
     return _nosniff(response)
