@@ -1,8 +1,62 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class GDSDateField(DateInputField):
+    """The GOV.UK date input (day, month, year) with messages naming the date asked for.
+
+    `what` completes "Enter ..." ("the date of the inspection"); an impossible date such as 31 2
+    says "... must be a real date" rather than Python's "day is out of range for month".
+    """
+
+    earliest_year = None
+
+    def __init__(self, *, what, not_future=True, **kwargs):
+        self.what = what
+        self.not_future = not_future
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter {what}"
+        self.error_messages["incomplete"] = f"Enter {what} as a day, month and year"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        name = self.what[:1].upper() + self.what[1:]
+        try:
+            value = date(day=int(day), month=int(month), year=int(year))
+        except ValueError as error:
+            raise ValidationError(f"{name} must be a real date", code="invalid_date") from error
+        if self.earliest_year and value.year < self.earliest_year:
+            raise ValidationError(f"{name} must be after {self.earliest_year}", code="too_early")
+        if self.not_future and value > timezone.localdate():
+            raise ValidationError(f"{name} must be today or in the past", code="future")
+        return value
+
+
+class Select(forms.Select):
+    """A drop-down in error marked the GOV.UK way. crispy-forms-gds 2.0 gives a select in error the
+    text input's class (govuk-input--error); named Select so the pack still gives it govuk-select."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        classes = widget_attrs.get("class", "").split()
+        if "govuk-input--error" in classes:
+            widget_attrs["class"] = " ".join("govuk-select--error" if c == "govuk-input--error" else c for c in classes)
+        return context
+
+
+# Input widgets crispy-forms-gds already marks in error (by class name); the others it leaves plain.
+PACK_MARKED_INPUTS = ("TextInput", "FileInput", "ClearableFileInput", "CheckboxInput", "HiddenInput")
 
 
 class GDSFormMixin:
@@ -17,6 +71,20 @@ class GDSFormMixin:
         # No shared label size: crispy-forms-gds wants a Size constant for layouts and a CSS class
         # for plain fields, so forms with a layout set their own; plain labels use the default size.
         self.helper.add_input(Submit("submit", self.submit_label))
+
+    def add_error(self, field, error):
+        """Also give the field's control its GOV.UK error class (email, number, file and select fields)."""
+        super().add_error(field, error)
+        for name in self._errors or {}:
+            widget = self.fields[name].widget if name in self.fields else None
+            if type(widget) is forms.Select:
+                widget.__class__ = Select
+            elif isinstance(widget, forms.widgets.Input) and type(widget).__name__ not in PACK_MARKED_INPUTS:
+                is_file = isinstance(widget, forms.FileInput)
+                error_class = "govuk-file-upload--error" if is_file else "govuk-input--error"
+                classes = widget.attrs.get("class", "").split()
+                if error_class not in classes:
+                    widget.attrs["class"] = " ".join([*classes, error_class])
 
 
 class SignInForm(GDSFormMixin, AuthenticationForm):
@@ -179,18 +247,10 @@ class PersonSearchForm(forms.Form):
 class AuditSearchForm(forms.Form):
     text = forms.CharField(label="Person, object or address", required=False, max_length=200)
     action = forms.ChoiceField(label="Kind of event", required=False)
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as a real date, like 2026-09-01"},
+    date_from = GDSDateField(
+        what="the start date", label="From", required=False, not_future=False, require_all_fields=False
     )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the end date as a real date, like 2026-12-31"},
-    )
+    date_to = GDSDateField(what="the end date", label="To", required=False, not_future=False, require_all_fields=False)
 
     def __init__(self, *args, action_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,38 +1,16 @@
-from datetime import date
-
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from accreditation.forms import GDSDateField as CoreDateField
 from accreditation.forms import GDSFormMixin
 
 from .models import Application, Criterion, EvidenceItem
 
 
-class GDSDateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages naming the date asked for."""
+class GDSDateField(CoreDateField):
+    """The GOV.UK date input for evidence dates: nothing before 1990."""
 
-    def __init__(self, *, what, not_future=True, **kwargs):
-        self.what = what
-        self.not_future = not_future
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = f"Enter {what} as a day, month and year"
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            value = date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
-            raise ValidationError(f"{self.what.capitalize()} must be a real date") from error
-        if value.year < 1990:
-            raise ValidationError(f"{self.what.capitalize()} must be after 1990")
-        if self.not_future and value > timezone.localdate():
-            raise ValidationError(f"{self.what.capitalize()} must be today or in the past")
-        return value
+    earliest_year = 1990
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,11 +1,10 @@
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accreditation.forms import GDSFormMixin
+from accreditation.forms import GDSDateField, GDSFormMixin
 
 from . import eligibility
 from .models import EligibilityRule, Inspection, WelcomePackResource
@@ -19,9 +18,11 @@ def no_markup(value):
         raise ValidationError("Remove the < and > characters: HTML and scripts are not accepted", code="markup")
 
 
-def text_field(label, what, *, max_length=200, required=True, help_text="", widget=None, autocomplete=None):
-    """A plain text field with GOV.UK messages: `what` completes "Enter ..."."""
+def text_field(label, what, *, max_length=200, required=True, help_text="", widget=None, autocomplete=None, width=None):
+    """A plain text field with GOV.UK messages: `what` completes "Enter ..."; `width` like "10" sizes the box."""
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    if width:
+        attrs["class"] = f"govuk-input--width-{width}"
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -31,7 +32,7 @@ def text_field(label, what, *, max_length=200, required=True, help_text="", widg
         widget=widget or forms.TextInput(attrs=attrs),
         error_messages={
             "required": f"Enter {what}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
+            "max_length": f"{label.removesuffix(' (optional)')} must be {max_length} characters or fewer",
         },
     )
 
@@ -54,6 +55,13 @@ class FindSchoolForm(GDSFormMixin, forms.Form):
             "max_length": "Your school's URN or name must be 200 characters or fewer",
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A GET search: no CSRF token and no named button in the address (the page has its own button).
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.inputs = []
 
     def clean_q(self):
         query = self.cleaned_data["q"].strip()
@@ -100,7 +108,9 @@ class InspectionFieldsMixin:
     """The most recent Ofsted inspection, checked against the framework in force on its date."""
 
     def add_inspection_fields(self):
-        self.fields["inspected_on"] = DateInputField(
+        self.fields["inspected_on"] = GDSDateField(
+            what="the date of the inspection",
+            not_future=False,
             label="Date of the most recent Ofsted inspection",
             help_text="For example, 27 3 2024. The last day of the inspection visit.",
             require_all_fields=False,
@@ -177,6 +187,7 @@ class RegistrationForm(InspectionFieldsMixin, GDSFormMixin, forms.Form):
                 label="School's URN",
                 max_length=20,
                 help_text="The 6-digit unique reference number, like 117083.",
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
                 error_messages={"required": "Enter the school's URN"},
             )
             fields["school_name"] = text_field("School's name", "the school's name")
@@ -184,19 +195,20 @@ class RegistrationForm(InspectionFieldsMixin, GDSFormMixin, forms.Form):
                 "School's address", "the school's address", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
             )
             fields["school_postcode"] = text_field(
-                "School's postcode", "the school's postcode", max_length=10, autocomplete="postal-code"
+                "School's postcode", "the school's postcode", max_length=10, autocomplete="postal-code", width="10"
             )
         fields["lead_name"] = text_field(
             "SLT lead's full name",
             "the SLT lead's full name",
             help_text="The member of the senior leadership team who will lead the school's accreditation.",
+            autocomplete="name",
         )
         fields["lead_role"] = text_field("SLT lead's role", "the SLT lead's role, like Deputy Head")
         fields["lead_email"] = forms.EmailField(
             label="SLT lead's email address",
             max_length=254,
             help_text="We will send the link to set a password here.",
-            widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+            widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "email"}),
             error_messages={
                 "required": "Enter the SLT lead's email address",
                 "invalid": "Enter an email address in the correct format, like name@example.org",
@@ -207,7 +219,7 @@ class RegistrationForm(InspectionFieldsMixin, GDSFormMixin, forms.Form):
             "SLT lead's phone number",
             "the SLT lead's phone number",
             max_length=40,
-            widget=forms.TextInput(attrs={"type": "tel"}),
+            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
         )
         fields["head_teacher"] = text_field("Head teacher's full name", "the head teacher's full name")
         fields["governor_name"] = text_field(
@@ -298,7 +310,7 @@ class InviteForm(GDSFormMixin, forms.Form):
     submit_label = "Send invitation"
     first_name = text_field("First name", "their first name", max_length=150, autocomplete="off")
     last_name = text_field("Last name", "their last name", max_length=150, autocomplete="off")
-    job_title = text_field("Job title", "their job title", max_length=150, required=False)
+    job_title = text_field("Job title (optional)", "their job title", max_length=150, required=False)
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -332,13 +344,14 @@ class WelcomePackResourceForm(GDSFormMixin, forms.Form):
     upload = forms.FileField(
         label="File",
         required=False,
-        help_text="A PDF, Word, Excel or PowerPoint document. Leave empty to keep the current file or to add a link.",
+        help_text="A PDF, Word, Excel or PowerPoint document, or give a link instead.",
     )
     url = forms.URLField(
         label="Or a link",
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
         help_text="For example, https://www.gov.uk/government/publications/preventing-and-tackling-bullying",
         error_messages={"invalid": "Enter a link in the correct format, like https://www.example.org/page"},
     )
@@ -347,9 +360,13 @@ class WelcomePackResourceForm(GDSFormMixin, forms.Form):
         min_value=0,
         max_value=999,
         initial=0,
+        help_text="Resources are listed from the lowest number.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
         error_messages={
             "required": "Enter the position in the pack, like 1",
             "invalid": "Enter the position as a whole number, like 1",
+            "min_value": "The position must be 0 or more",
+            "max_value": "The position must be 999 or less",
         },
     )
     is_active = forms.BooleanField(label="Send to newly approved schools", required=False, initial=True)
@@ -374,6 +391,10 @@ class WelcomePackResourceForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, resource: WelcomePackResource | None = None, **kwargs):
         self.resource = resource
         super().__init__(*args, **kwargs)
+        if resource is not None and resource.is_file:
+            self.fields[
+                "upload"
+            ].help_text = "A PDF, Word, Excel or PowerPoint document. Leave empty to keep the current file."
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -411,9 +432,15 @@ class EligibilityRuleForm(GDSFormMixin, forms.ModelForm):
         rule = self.instance
         self.fields["name"] = text_field("Framework", "the framework's name", max_length=120)
         self.fields["judgement"] = text_field("Judgement that counts", "the judgement that decides eligibility")
-        self.fields["in_force_from"] = DateInputField(label="In force from", require_all_fields=False)
-        self.fields["in_force_from"].error_messages.update(required="Enter the date the framework came into force")
-        self.fields["in_force_until"] = DateInputField(
+        self.fields["in_force_from"] = GDSDateField(
+            what="the date the framework came into force",
+            not_future=False,
+            label="In force from",
+            require_all_fields=False,
+        )
+        self.fields["in_force_until"] = GDSDateField(
+            what="the date the framework ended",
+            not_future=False,
             label="In force until (optional)",
             required=False,
             require_all_fields=False,

@@ -57,32 +57,35 @@ def register_search(query: str, limit: int = 25):
     return schools[:limit]
 
 
-def registration_refusal(*, urn: int, school: School | None) -> str | None:
-    """Why a school cannot register now, in words for the person registering; None if it can."""
+def registration_refusal(*, urn: int, school: School | None, named: bool = True) -> str | None:
+    """Why a school cannot register now, in words for the person registering; None if it can.
+
+    `named=False` words it for a row that already shows the school's name and URN ("This school ...").
+    """
     contact = f"the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}"
     if school is not None:
+        subject = f"{school.name} (URN {urn})" if named else "This school"
         if not school.is_open:
             return (
-                f"{school.name} (URN {urn}) is shown as “{school.status}” in the register of schools. "
+                f"{subject} is shown as “{school.status}” in the register of schools. "
                 f"Only open schools can join the scheme. If this is wrong, contact {contact}."
             )
         if school.la_code not in settings.LOCAL_AUTHORITY_CODES:
             where = school.la_name or f"local authority {school.la_code}"
-            return (
-                f"{school.name} (URN {urn}) is in {where}. The scheme is open only to schools in "
-                f"{settings.COUNCIL_NAME}'s area."
-            )
+            return f"{subject} is in {where}. The scheme is open only to schools in {settings.COUNCIL_NAME}'s area."
     if Registration.objects.filter(urn=urn, status=Registration.Status.PENDING).exists():
+        subject = f"URN {urn}" if named else "this school"
         return (
-            f"A registration for URN {urn} is already waiting for a decision. "
+            f"A registration for {subject} is already waiting for a decision. "
             f"To ask about it or change it, contact {contact}."
         )
     already = Registration.objects.filter(urn=urn, status=Registration.Status.APPROVED).exists() or (
         Membership.objects.filter(school__urn=urn, is_active=True).exists()
     )
     if already:
+        subject = f"URN {urn}" if named else "This school"
         return (
-            f"URN {urn} is already registered with the scheme. Ask your school's SLT lead to invite you, "
+            f"{subject} is already registered with the scheme. Ask your school's SLT lead to invite you, "
             f"or contact {contact}."
         )
     return None
@@ -104,7 +107,9 @@ def registrations_for_queue(*, status="pending", query="", entered_by_hand=None)
 
 
 def schools_for_admin(*, query=""):
-    schools = School.objects.filter(Q(memberships__is_active=True) | Q(registrations__isnull=False)).distinct()
+    """Schools in the scheme: an approved registration or an active team (pending ones are in the queue)."""
+    in_scheme = Q(memberships__is_active=True) | Q(registrations__status=Registration.Status.APPROVED)
+    schools = School.objects.filter(in_scheme).distinct()
     query = query.strip()
     if query:
         schools = schools.filter(Q(name__icontains=query) | (Q(urn=int(query)) if query.isdigit() else Q(pk=None)))

@@ -84,7 +84,7 @@ def register_find(request):
                 return redirect("schools:register_school", urn=school.urn)
         else:
             results = [
-                (school, selectors.registration_refusal(urn=school.urn, school=school))
+                (school, selectors.registration_refusal(urn=school.urn, school=school, named=False))
                 for school in selectors.register_search(query)
             ]
     return render(request, "schools/register_find.html", {"form": form, "results": results})

@@ -1,8 +1,10 @@
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation import audit
 from accreditation.csv_export import neutralise
@@ -52,8 +54,38 @@ class TestAuditTrail:
 
     def test_bad_dates_are_explained(self, client):
         login(client, AdminFactory())
-        response = client.get(reverse("audit_trail"), {"date_from": "2026-12-01", "date_to": "2026-01-01"})
-        assert "The end date must be the same as or after the start date" in response.content.decode()
+        response = client.get(
+            reverse("audit_trail"),
+            {"date_from_0": "1", "date_from_1": "12", "date_from_2": "2026"}
+            | {"date_to_0": "1", "date_to_1": "1", "date_to_2": "2026"},
+        )
+        page = response.content.decode()
+        assert "The end date must be the same as or after the start date" in page
+        assert 'href="#id_date_to_0"' in page
+
+    def test_dates_are_day_month_year_boxes_and_must_be_real(self, client):
+        login(client, AdminFactory())
+        page = client.get(reverse("audit_trail")).content.decode()
+        assert 'type="date"' not in page
+        assert 'name="date_from_0"' in page and 'name="date_from_1"' in page and 'name="date_from_2"' in page
+        assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">From</legend>' in page
+        impossible = client.get(
+            reverse("audit_trail"), {"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"}
+        )
+        assert "The start date must be a real date" in impossible.content.decode()
+        partial = client.get(reverse("audit_trail"), {"date_to_0": "3", "date_to_2": "2026"})
+        assert "Enter the month" in partial.content.decode()
+
+    def test_date_filters_choose_entries(self, client):
+        admin = AdminFactory()
+        old = audit.record(actor=admin, action="school.updated", summary="Old change")
+        AuditEvent.objects.filter(pk=old.pk).update(created_at=timezone.make_aware(datetime(2026, 3, 1, 12)))
+        audit.record(actor=admin, action="school.updated", summary="Recent change")
+        login(client, admin)
+        page = client.get(
+            reverse("audit_trail"), {"date_to_0": "2", "date_to_1": "3", "date_to_2": "2026"}
+        ).content.decode()
+        assert "Old change" in page and "Recent change" not in page
 
     def test_only_admins_see_it_and_nobody_edits_it(self, client):
         login(client, UserFactory())

@@ -74,8 +74,9 @@ def test_find_by_name_lists_schools_with_reasons(client, school):
     SchoolFactory(urn=117085, name="Abbots Devon School", la_code=878, la_name="Devon")
     page = client.get("/register/", {"q": "abbots"}).content.decode()
     assert 'href="/register/117083/"' in page
-    assert "Abbots Closed School (URN 117084) is shown as “Closed” in the register of schools." in page
-    assert "Abbots Devon School (URN 117085) is in Devon." in page
+    # Each row already names the school and its URN: the reason does not repeat them.
+    assert "This school is shown as “Closed” in the register of schools." in page
+    assert "This school is in Devon." in page
     assert 'href="/register/117084/"' not in page
 
 
