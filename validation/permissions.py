@@ -79,5 +79,17 @@ def can_record_decision(user, item) -> bool:
     return is_validator(user) and item.meeting.attendance.filter(member__user=user).exists()
 
 
+def decision_checker(user, meeting):
+    """can_record_decision for each item of one meeting's agenda, reading the user's conflicts and
+    attendance once (the meeting page asks it for every item)."""
+    if not user.is_authenticated:
+        return lambda item: False
+    conflicted = set(
+        Conflict.objects.filter(member__user=user, withdrawn_at__isnull=True).values_list("school_id", flat=True)
+    )
+    allowed = is_hw_admin(user) or (is_validator(user) and meeting.attendance.filter(member__user=user).exists())
+    return lambda item: allowed and item.application.school_id not in conflicted
+
+
 def can_release_feedback(user) -> bool:
     return is_hw_admin(user)

@@ -204,11 +204,17 @@ class Quorum:
 def quorum_for_item(item: AgendaItem) -> Quorum:
     """Who is present, who stands aside (conflicted with the school) and whether those left make a
     quorum: settings.VALIDATION_QUORUM_MEMBERS members from VALIDATION_QUORUM_TEAMS teams."""
-    present = [
+    return _quorum(_present_members(item.meeting_id), conflicted_member_ids(item.application.school))
+
+
+def _present_members(meeting_id) -> list:
+    return [
         a.member
-        for a in Attendance.objects.filter(meeting_id=item.meeting_id).select_related("member__user", "member__team")
+        for a in Attendance.objects.filter(meeting_id=meeting_id).select_related("member__user", "member__team")
     ]
-    conflicted = conflicted_member_ids(item.application.school)
+
+
+def _quorum(present: list, conflicted: set) -> Quorum:
     recused = [m for m in present if m.pk in conflicted]
     counting = [m for m in present if m.pk not in conflicted]
     teams = {m.team_id for m in counting}
@@ -242,14 +248,34 @@ def decision_get(pk) -> Decision:
 
 def minutes_for_meeting(meeting: Meeting) -> list[dict]:
     """Each agenda item with its reviews, decision and recusals, for the meeting page and minutes."""
+    # A fixed number of queries however long the agenda: attendance and conflicts are read once for
+    # the meeting and every school on it, not once per item.
+    items = list(
+        agenda_for_meeting(meeting)
+        .select_related("decision")
+        .prefetch_related(Prefetch("decision__recused", queryset=GroupMember.objects.select_related("user", "team")))
+    )
+    present = _present_members(meeting.pk)
+    conflicted = {}
+    schools = {item.application.school_id for item in items}
+    for member_id, school_id in Conflict.objects.filter(school_id__in=schools, withdrawn_at__isnull=True).values_list(
+        "member_id", "school_id"
+    ):
+        conflicted.setdefault(school_id, set()).add(member_id)
     rows = []
-    for item in agenda_for_meeting(meeting).select_related("decision"):
+    for item in items:
         decision = getattr(item, "decision", None)
-        if decision is not None:
-            recused = list(decision.recused.select_related("user", "team"))
-        else:
-            recused = quorum_for_item(item).recused
-        rows.append({"item": item, "reviews": list(item.reviews.all()), "decision": decision, "recused": recused})
+        quorum = _quorum(present, conflicted.get(item.application.school_id, set()))
+        recused = list(decision.recused.all()) if decision is not None else quorum.recused
+        rows.append(
+            {
+                "item": item,
+                "reviews": list(item.reviews.all()),
+                "decision": decision,
+                "recused": recused,
+                "quorum": quorum,
+            }
+        )
     return rows
 
 

@@ -315,9 +315,9 @@ def meeting_detail(request, pk):
     _require(permissions.can_run_meeting(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     rows = selectors.minutes_for_meeting(meeting)
+    can_decide = permissions.decision_checker(request.user, meeting)
     for row in rows:
-        row["quorum"] = selectors.quorum_for_item(row["item"])
-        row["can_decide"] = row["decision"] is None and permissions.can_record_decision(request.user, row["item"])
+        row["can_decide"] = row["decision"] is None and can_decide(row["item"])
     context = {
         "meeting": meeting,
         "rows": rows,
