@@ -7,12 +7,13 @@ Validation (a higher app) reads evidence for validators through `evidence_for_ap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from accreditation.permissions import is_hw_admin
 from schools.models import School
 
 from . import dates, permissions
@@ -158,7 +159,14 @@ def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
     """Each criterion with its state, evidence count and age warnings, for the task list page."""
     as_of = as_of or timezone.localdate()
     rows = []
-    for response in responses_for_application(application):
+    # Only the dates of each linked item: the task list shows counts and age warnings, never the
+    # items' own criteria (fetching those for 200 items was most of the page's time).
+    responses = (
+        application.responses.select_related("criterion")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceItem.objects.only("pk", "produced_on", "stale_from")))
+        .order_by("criterion__number")
+    )
+    for response in responses:
         items = list(response.evidence.all())
         stale = [i for i in items if dates.is_stale(i.produced_on, as_of)]
         nearly = [i for i in items if dates.is_nearly_stale(i.produced_on, as_of)]
@@ -194,14 +202,15 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     """
     as_of = as_of or timezone.localdate()
     problems = []
-    tasks = reverse("portfolios:application", args=[application.pk])
     submit = reverse("portfolios:submit", args=[application.pk])
+    # Who may submit is not something to fix on another page: these problems carry no link.
     if not permissions.can_submit(user, application):
         if application.is_editable:
-            problems.append(Problem("Only your school's SLT lead can submit the application", tasks))
+            whose = "the school's" if is_hw_admin(user) else "your school's"
+            problems.append(Problem(f"Only {whose} SLT lead can submit the application", ""))
         else:
             problems.append(
-                Problem(f"This application is {application.get_state_display().lower()} and cannot be submitted", tasks)
+                Problem(f"This application is {application.get_state_display().lower()} and cannot be submitted", "")
             )
     school = application.school
     if not school.eligibility_allows_submission:

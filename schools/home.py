@@ -31,7 +31,7 @@ def school_nav(user):
         items += [
             NavItem("Registrations", reverse("schools:registration_queue"), order=20),
             NavItem("Schools", reverse("schools:school_list"), order=21),
-            NavItem("Welcome pack", reverse("schools:welcome_pack_admin"), order=80),
-            NavItem("Eligibility rules", reverse("schools:rule_list"), order=81),
+            # The welcome pack, eligibility rules, people and audit trail are one link, so the menu fits one row.
+            NavItem("Scheme admin", reverse("schools:scheme_admin"), order=80),
         ]
     return items

@@ -33,6 +33,7 @@ urlpatterns = [
     path("welcome-pack/<int:resource_id>/edit/", views.welcome_pack_edit, name="welcome_pack_edit"),
     path("welcome-pack/<int:resource_id>/delete/", views.welcome_pack_delete, name="welcome_pack_delete"),
     path("welcome-pack/<int:resource_id>/download/", views.welcome_pack_download, name="welcome_pack_download"),
+    path("scheme-admin/", views.scheme_admin, name="scheme_admin"),
     path("eligibility-rules/", views.rule_list, name="rule_list"),
     path("eligibility-rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
     # Termly incident returns

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accreditation import throttle
 from accreditation.middleware import client_ip
-from accreditation.permissions import is_hw_admin
+from accreditation.permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
 
 from . import permissions, selectors, services
 from .forms import (
@@ -445,6 +445,15 @@ def welcome_pack_download(request, resource_id):
 
 
 # --- Eligibility rules ----------------------------------------------------------------------
+
+
+@admin_required
+def scheme_admin(request):
+    context = {
+        "can_manage_accounts": can_manage_accounts(request.user),
+        "can_view_audit": can_view_audit_trail(request.user),
+    }
+    return render(request, "schools/scheme_admin.html", context)
 
 
 @admin_required

@@ -181,3 +181,38 @@ def test_the_criterion_page_writes_dates_without_a_leading_zero(client, lead):
     page = client.get(reverse("portfolios:criterion", args=[application.pk, 1])).content.decode()
     assert "produced 2 January 2024" in page
     assert "02 January 2024" not in page
+
+
+class TestSubmitPageWhenBlocked:
+    def test_a_blocked_submit_page_lists_what_is_left_without_an_error_summary(self, client, lead):
+        application = services.application_start(school=lead.school, actor=lead.user)
+        client.force_login(lead.user)
+        page = client.get(reverse("portfolios:submit", args=[application.pk])).content.decode()
+        assert "<title>Check and submit your application" in page
+        assert '<h1 class="govuk-heading-l">Check and submit your application</h1>' in page
+        assert "govuk-error-summary" not in page
+        assert "You cannot submit yet" not in page
+        criterion_1 = reverse("portfolios:criterion", args=[application.pk, 1])
+        assert f'<a class="govuk-link" href="{criterion_1}">Write a self-evaluation for criterion 1</a>' in page
+        back = reverse("portfolios:application", args=[application.pk])
+        assert f'<a class="govuk-link" href="{back}">Back to the application</a>' in page
+
+    def test_the_admin_is_told_whose_job_submitting_is_without_a_link_to_the_same_page(self, client, lead):
+        from accreditation.tests.factories import AdminFactory
+        from accreditation.tests.helpers import login
+
+        application = services.application_start(school=lead.school, actor=lead.user)
+        login(client, AdminFactory())
+        page = client.get(reverse("portfolios:application", args=[application.pk])).content.decode()
+        assert "<li>Only the school&#x27;s SLT lead can submit the application</li>" in page
+        assert "your school&#x27;s SLT lead" not in page
+
+
+def test_a_contributor_is_greeted_in_plain_words(client):
+    from schools.tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "You are a contributor to the school's portfolio." in page
+    assert "school's Contributor" not in page

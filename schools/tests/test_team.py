@@ -273,8 +273,15 @@ def test_nav_links_by_role(client, lead):
     assert 'href="/school/"' in page and 'href="/registrations/"' not in page
     login(client, AdminFactory())
     page = client.get("/").content.decode()
-    for link in ("/registrations/", "/welcome-pack/", "/eligibility-rules/", "/schools/"):
+    for link in ("/registrations/", "/scheme-admin/", "/schools/"):
         assert f'href="{link}"' in page
+    # The menu stays on one row: the less used admin pages are grouped on "Scheme admin".
+    menu = page[page.index('id="navigation"') : page.index("</nav>")]
+    for grouped in ("/welcome-pack/", "/eligibility-rules/", "/accounts/people/", "/audit/"):
+        assert f'href="{grouped}"' not in menu
+    scheme_admin = client.get("/scheme-admin/").content.decode()
+    for grouped in ("/welcome-pack/", "/eligibility-rules/", "/accounts/people/", "/audit/"):
+        assert f'href="{grouped}"' in scheme_admin
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,9 @@ def test_lead_manages_the_team_and_admin_pages_are_accessible(page, live_server)
     signed_in_session(page.context, AdminFactory(), live_server.url)
     page.goto("/")
     for link, heading in (
+        ("Scheme admin", "Scheme admin"),
         ("Welcome pack", "Welcome pack"),
+        ("Scheme admin", "Scheme admin"),
         ("Eligibility rules", "Eligibility rules"),
         ("Schools", "Schools in the scheme"),
     ):
