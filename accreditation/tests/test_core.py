@@ -157,6 +157,10 @@ class TestSeedDemo:
         ) == counts
         assert Registration.objects.filter(status="pending").count() == 1
         assert User.objects.get(email="hw.admin@example.org").check_password("anti-bullying-demo")
+        # The demo schools look like schools from the register; the pending registration has an address.
+        assert all(school.from_register and school.street and school.postcode for school in School.objects.all())
+        pending = Registration.objects.get(status="pending")
+        assert pending.school_address and pending.school_postcode == "AL8 9ZZ"
 
     def test_refuses_without_debug(self):
         from django.core.management.base import CommandError

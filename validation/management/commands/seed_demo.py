@@ -32,6 +32,7 @@ SCHOOLS = [
         "name": "Oakfield Primary School (demo)",
         "phase": "Primary",
         "type_name": "Community school",
+        "street": "Oakfield Road",
         "town": "St Albans",
         "postcode": "AL1 9ZZ",
         "district": "St Albans",
@@ -45,6 +46,7 @@ SCHOOLS = [
         "name": "Riverside Academy (demo)",
         "phase": "Secondary",
         "type_name": "Academy converter",
+        "street": "Riverside Way",
         "town": "Watford",
         "postcode": "WD17 9ZZ",
         "district": "Watford",
@@ -61,6 +63,8 @@ PENDING = {
     "lead_role": "Headteacher",
     "lead_email": "lead@meadowlane.example.org",
     "lead_phone": "01707 000 000",
+    "school_address": "Meadow Lane\nWelwyn Garden City",
+    "school_postcode": "AL8 9ZZ",
     "head_teacher": "Natalie Cooper",
     "governor_name": "Mr John Ellis",
 }
@@ -155,12 +159,15 @@ class Command(BaseCommand):
                     "phase": spec["phase"],
                     "type_name": spec["type_name"],
                     "status": "Open",
+                    "street": spec["street"],
                     "town": spec["town"],
                     "postcode": spec["postcode"],
                     "district": spec["district"],
                     "head_teacher": spec["head_teacher"],
                     "governor_name": spec["governor_name"],
-                    "from_register": False,
+                    # As if imported from the register of schools, like every real school (no warning to check).
+                    "from_register": True,
+                    "register_updated": datetime.date(2026, 9, 1),
                 },
             )
             # A good 2019-framework inspection, so the demo schools are eligible to submit.
