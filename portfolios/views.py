@@ -339,6 +339,8 @@ def renewal_edit(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     if not application.is_renewal:
         raise Http404
+    if not permissions.can_work_on_application(request.user, application):
+        raise PermissionDenied
     initial = {
         "development_area": application.development_area,
         "development_progress": application.development_progress,

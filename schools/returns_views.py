@@ -209,8 +209,9 @@ def term_add_year(request):
 @admin_required
 def term_edit(request, pk=None):
     term = get_object_or_404(Term, pk=pk) if pk else None
-    initial = {f: getattr(term, f) for f in ("academic_year", "season", "starts_on", "ends_on", "opens_on", "due_on")}
-    form = TermForm(_posted(request), initial=initial if term else None)
+    fields = ("academic_year", "season", "starts_on", "ends_on", "opens_on", "due_on")
+    initial = {f: getattr(term, f) for f in fields} if term else None
+    form = TermForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.term_save(actor=request.user, term=term, **form.cleaned_data)

@@ -1,0 +1,367 @@
+"""The role-by-URL access matrix (issue 8).
+
+Every URL pattern the project defines must appear in MATRIX, so a new view cannot escape it. For
+each, seven people try it: anonymous, School A's lead and colleague, School B's lead, a validator
+reviewing School A, a validator with a conflict of interest with School A, and an H&W admin.
+
+- Allowed: the response is not a refusal (403, 404, 405) nor a sign-in redirect.
+- Anonymous, not allowed: sent to sign in (or 404/405 where the URL is public but the object not).
+- Signed in, not allowed: 403 or 404; another school's objects (and a conflicted validator's
+  school) answer exactly 404, so their existence does not leak.
+- State-changing URLs refuse GET (405); POSTs from people not allowed are refused and change nothing.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accreditation.models import AuditEvent
+from accreditation.tests.helpers import login
+
+from .urls import all_url_names
+from .world import START, build
+
+ANON, LEAD, COLL, OTHER, VAL, CONF, ADMIN = ROLES = (
+    "anonymous",
+    "lead",
+    "colleague",
+    "other_lead",
+    "validator",
+    "conflicted",
+    "admin",
+)
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {ANON}
+SCHOOL_A = {LEAD, COLL}
+SCHOOL_USERS = {LEAD, COLL, OTHER}
+VALIDATORS = {VAL, CONF}
+NOBODY = set()
+
+
+def url(url_name, **kwargs):
+    return lambda w: reverse(url_name, kwargs={k: v(w) if callable(v) else v for k, v in kwargs.items()})
+
+
+def rule(address, get=NOBODY, post=None, hidden=NOBODY, post_only=False):
+    """`get`/`post`: who may; `hidden`: who must get 404; `post_only`: GET answers 405."""
+    return {"url": address, "get": get, "post": get if post is None else post, "hidden": hidden, "post_only": post_only}
+
+
+# School A's objects: School B's lead and the conflicted validator must not learn they exist.
+A_HIDDEN = {OTHER, CONF}
+
+MATRIX = {
+    # --- core and accounts
+    "home": rule(url("home"), get=SIGNED_IN),
+    "healthz": rule(url("healthz"), get=EVERYONE, post=NOBODY),
+    "audit_trail": rule(url("audit_trail"), get={ADMIN}, post=NOBODY),
+    "accounts:login": rule(url("accounts:login"), get=EVERYONE),
+    "accounts:logout": rule(url("accounts:logout"), post=EVERYONE, post_only=True),
+    "accounts:password_reset": rule(url("accounts:password_reset"), get=EVERYONE),
+    "accounts:password_reset_sent": rule(url("accounts:password_reset_sent"), get=EVERYONE),
+    "accounts:password_reset_confirm": rule(
+        url("accounts:password_reset_confirm", uidb64=lambda w: w.reset_uid, token=lambda w: w.reset_token),
+        get=EVERYONE,
+    ),
+    "accounts:invitation": rule(url("accounts:invitation", token=lambda w: w.invitation_token), get=EVERYONE),
+    "accounts:two_factor_setup": rule(url("accounts:two_factor_setup"), get=SIGNED_IN),
+    "accounts:two_factor_verify": rule(url("accounts:two_factor_verify"), get=SIGNED_IN),
+    "accounts:recovery_codes": rule(url("accounts:recovery_codes"), get=SIGNED_IN),
+    "accounts:two_factor_remove": rule(url("accounts:two_factor_remove"), post=SCHOOL_USERS, post_only=True),
+    "accounts:security": rule(url("accounts:security"), get=SIGNED_IN),
+    "accounts:password_change": rule(url("accounts:password_change"), get=SIGNED_IN),
+    "accounts:email_change": rule(url("accounts:email_change"), get=SIGNED_IN),
+    "accounts:sessions_sign_out_others": rule(url("accounts:sessions_sign_out_others"), post=SIGNED_IN, post_only=True),
+    "accounts:people": rule(url("accounts:people"), get={ADMIN}),
+    "accounts:person_reset_2fa": rule(url("accounts:person_reset_2fa", pk=lambda w: w.users[VAL].pk), get={ADMIN}),
+    # --- schools: registration (public) and the admin queue
+    "schools:register_find": rule(url("schools:register_find"), get=EVERYONE),
+    "schools:register_by_hand": rule(url("schools:register_by_hand"), get=EVERYONE),
+    "schools:register_done": rule(url("schools:register_done"), get=EVERYONE),
+    "schools:register_school": rule(url("schools:register_school", urn=lambda w: w.school.urn), get=EVERYONE),
+    "schools:registration_queue": rule(url("schools:registration_queue"), get={ADMIN}),
+    "schools:registration_detail": rule(
+        url("schools:registration_detail", pk=lambda w: w.registration.pk), get={ADMIN}
+    ),
+    "schools:registration_approve": rule(
+        url("schools:registration_approve", pk=lambda w: w.registration.pk), post={ADMIN}, post_only=True
+    ),
+    "schools:registration_reject": rule(
+        url("schools:registration_reject", pk=lambda w: w.registration.pk), get={ADMIN}
+    ),
+    # --- schools: the school and its team
+    "schools:my_school": rule(url("schools:my_school"), get=SCHOOL_USERS),
+    "schools:school_list": rule(url("schools:school_list"), get={ADMIN}),
+    "schools:school_detail": rule(
+        url("schools:school_detail", urn=lambda w: w.school.urn), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "schools:school_edit": rule(
+        url("schools:school_edit", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
+    ),
+    "schools:inspection_add": rule(
+        url("schools:inspection_add", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
+    ),
+    "schools:eligibility_override": rule(
+        url("schools:eligibility_override", urn=lambda w: w.school.urn), post={ADMIN}, post_only=True
+    ),
+    "schools:eligibility_override_remove": rule(
+        url("schools:eligibility_override_remove", urn=lambda w: w.school.urn),
+        post={ADMIN},
+        post_only=True,
+    ),
+    "schools:welcome_pack_resend": rule(
+        url("schools:welcome_pack_resend", urn=lambda w: w.school.urn), post={ADMIN}, post_only=True
+    ),
+    "schools:team_invite": rule(
+        url("schools:team_invite", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
+    ),
+    "schools:team_make_lead": rule(
+        url("schools:team_make_lead", urn=lambda w: w.school.urn, membership_id=lambda w: w.colleague_membership.pk),
+        get={LEAD, ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "schools:team_deactivate": rule(
+        url("schools:team_deactivate", urn=lambda w: w.school.urn, membership_id=lambda w: w.colleague_membership.pk),
+        get={LEAD, ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    # --- schools: welcome pack and eligibility rules (admins)
+    "schools:welcome_pack_admin": rule(url("schools:welcome_pack_admin"), get={ADMIN}),
+    "schools:welcome_pack_add": rule(url("schools:welcome_pack_add"), get={ADMIN}),
+    "schools:welcome_pack_edit": rule(
+        url("schools:welcome_pack_edit", resource_id=lambda w: w.resource.pk), get={ADMIN}
+    ),
+    "schools:welcome_pack_delete": rule(
+        url("schools:welcome_pack_delete", resource_id=lambda w: w.resource.pk), post={ADMIN}, post_only=True
+    ),
+    "schools:welcome_pack_download": rule(
+        url("schools:welcome_pack_download", resource_id=lambda w: w.file_resource.pk), get=SCHOOL_USERS | {ADMIN}
+    ),
+    "schools:scheme_admin": rule(url("schools:scheme_admin"), get={ADMIN}),
+    "schools:rule_list": rule(url("schools:rule_list"), get={ADMIN}),
+    "schools:rule_edit": rule(url("schools:rule_edit", pk=lambda w: w.rule.pk), get={ADMIN}),
+    # --- schools: termly returns
+    "schools:returns_home": rule(url("schools:returns_home"), get=SCHOOL_USERS | {ADMIN}),
+    "schools:return_submit": rule(url("schools:return_submit", term_id=lambda w: w.term.pk), get=SCHOOL_USERS),
+    "schools:return_detail": rule(
+        url("schools:return_detail", pk=lambda w: w["return"].pk), get=SCHOOL_A | {ADMIN}, hidden={OTHER}
+    ),
+    "schools:return_correct": rule(
+        url("schools:return_correct", pk=lambda w: w["return"].pk), get=SCHOOL_A, hidden={OTHER}
+    ),
+    "schools:returns_trends": rule(url("schools:returns_trends"), get={ADMIN}),
+    "schools:returns_trends_csv": rule(url("schools:returns_trends_csv"), get={ADMIN}),
+    "schools:returns_late": rule(url("schools:returns_late"), get={ADMIN}),
+    "schools:term_list": rule(url("schools:term_list"), get={ADMIN}),
+    "schools:term_add_year": rule(url("schools:term_add_year"), get={ADMIN}),
+    "schools:term_add": rule(url("schools:term_add"), get={ADMIN}),
+    "schools:term_edit": rule(url("schools:term_edit", pk=lambda w: w.term.pk), get={ADMIN}),
+    "schools:incident_type_list": rule(url("schools:incident_type_list"), get={ADMIN}),
+    "schools:incident_type_add": rule(url("schools:incident_type_add"), get={ADMIN}),
+    "schools:incident_type_edit": rule(url("schools:incident_type_edit", pk=lambda w: w.incident_type.pk), get={ADMIN}),
+    # --- portfolios
+    "portfolios:home": rule(url("portfolios:home"), get=SCHOOL_USERS | {ADMIN}),
+    "portfolios:admin_schools": rule(url("portfolios:admin_schools"), get={ADMIN}),
+    "portfolios:school": rule(
+        url("portfolios:school", school_id=lambda w: w.school.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_library": rule(
+        url("portfolios:evidence_library", school_id=lambda w: w.school.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_upload": rule(
+        url("portfolios:evidence_upload", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_add_link": rule(
+        url("portfolios:evidence_add_link", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_add_hard_copy": rule(
+        url("portfolios:evidence_add_hard_copy", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:returns_summary": rule(
+        url("portfolios:returns_summary", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:application_start": rule(
+        url("portfolios:application_start", school_id=lambda w: w.other_school.pk),
+        post={OTHER},
+        post_only=True,
+        hidden={LEAD, COLL},
+    ),
+    "portfolios:application_start_hard_copy": rule(
+        url("portfolios:application_start_hard_copy", school_id=lambda w: w.other_school.pk),
+        get={ADMIN},
+        hidden={LEAD, COLL},
+    ),
+    "portfolios:evidence_detail": rule(
+        url("portfolios:evidence_detail", pk=lambda w: w.evidence.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_edit": rule(
+        url("portfolios:evidence_edit", pk=lambda w: w.evidence.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_delete": rule(
+        url("portfolios:evidence_delete", pk=lambda w: w.evidence.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:evidence_download": rule(
+        url("portfolios:evidence_download", pk=lambda w: w.evidence.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:application": rule(
+        url("portfolios:application", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:criterion": rule(
+        url("portfolios:criterion", pk=lambda w: w.draft.pk, number=1), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:renewal": rule(url("portfolios:renewal", pk=lambda w: w.draft.pk), get=SCHOOL_A, hidden=A_HIDDEN),
+    "portfolios:submit": rule(
+        url("portfolios:submit", pk=lambda w: w.draft.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:withdraw": rule(
+        url("portfolios:withdraw", pk=lambda w: w.draft.pk), get={LEAD, ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:export_pdf": rule(
+        url("portfolios:export_pdf", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:export_zip": rule(
+        url("portfolios:export_zip", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    # --- validation: the group
+    "validation:group": rule(url("validation:group"), get={ADMIN}),
+    "validation:member_invite": rule(url("validation:member_invite"), get={ADMIN}),
+    "validation:member": rule(url("validation:member", pk=lambda w: w.validator_member.pk), get={ADMIN}),
+    "validation:member_team": rule(url("validation:member_team", pk=lambda w: w.validator_member.pk), get={ADMIN}),
+    "validation:member_deactivate": rule(
+        url("validation:member_deactivate", pk=lambda w: w.validator_member.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:member_reactivate": rule(
+        url("validation:member_reactivate", pk=lambda w: w.validator_member.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:member_conflict_declare": rule(
+        url("validation:member_conflict_declare", pk=lambda w: w.validator_member.pk), get={ADMIN}
+    ),
+    "validation:teams": rule(url("validation:teams"), get={ADMIN}),
+    "validation:team_edit": rule(url("validation:team_edit", pk=lambda w: w.team.pk), get={ADMIN}),
+    "validation:team_deactivate": rule(
+        url("validation:team_deactivate", pk=lambda w: w.team.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:team_reactivate": rule(
+        url("validation:team_reactivate", pk=lambda w: w.team.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:profile": rule(url("validation:profile"), get=VALIDATORS),
+    "validation:calendar_renew": rule(url("validation:calendar_renew"), post=VALIDATORS, post_only=True),
+    "validation:calendar": rule(
+        url("validation:calendar", token=lambda w: w.calendar_token), get=EVERYONE, post=NOBODY
+    ),
+    "validation:conflicts": rule(url("validation:conflicts"), get=VALIDATORS),
+    "validation:conflict_declare": rule(url("validation:conflict_declare"), get=VALIDATORS),
+    "validation:conflict_withdraw": rule(
+        url("validation:conflict_withdraw", pk=lambda w: w.conflict.pk), post={CONF, ADMIN}, post_only=True
+    ),
+    # --- validation: meetings, agendas, reviews, decisions
+    "validation:meetings": rule(url("validation:meetings"), get=VALIDATORS | {ADMIN}),
+    "validation:meetings_schedule": rule(url("validation:meetings_schedule"), get={ADMIN}),
+    "validation:meeting_edit": rule(url("validation:meeting_edit", pk=lambda w: w.meeting.pk), get={ADMIN}),
+    "validation:meeting": rule(url("validation:meeting", pk=lambda w: w.meeting.pk), get=VALIDATORS | {ADMIN}),
+    "validation:attendance": rule(url("validation:attendance", pk=lambda w: w.meeting.pk), get=VALIDATORS | {ADMIN}),
+    "validation:minutes": rule(url("validation:minutes", pk=lambda w: w.meeting.pk), get=VALIDATORS | {ADMIN}),
+    "validation:agenda_place_waiting": rule(url("validation:agenda_place_waiting"), post={ADMIN}, post_only=True),
+    "validation:agenda_move": rule(url("validation:agenda_move", pk=lambda w: w.item.pk), get={ADMIN}),
+    "validation:reviewer_add": rule(url("validation:reviewer_add", pk=lambda w: w.item.pk), get={ADMIN}),
+    "validation:reviewer_replace": rule(
+        url("validation:reviewer_replace", pk=lambda w: w.item.pk, review_pk=lambda w: w.review.pk), get={ADMIN}
+    ),
+    "validation:decision": rule(url("validation:decision", pk=lambda w: w.item.pk), get={VAL, ADMIN}, hidden={CONF}),
+    "validation:reviews": rule(url("validation:reviews"), get=VALIDATORS),
+    "validation:review": rule(url("validation:review", pk=lambda w: w.review.pk), get={VAL}, hidden={CONF}),
+    "validation:review_evidence": rule(
+        url("validation:review_evidence", pk=lambda w: w.review.pk, evidence_id=lambda w: w.linked_evidence.pk),
+        get={VAL},
+        hidden={CONF},
+    ),
+    "validation:review_portfolio_pdf": rule(
+        url("validation:review_portfolio_pdf", pk=lambda w: w.review.pk), get={VAL}, hidden={CONF}
+    ),
+    "validation:review_evidence_zip": rule(
+        url("validation:review_evidence_zip", pk=lambda w: w.review.pk), get={VAL}, hidden={CONF}
+    ),
+    # --- validation: feedback, awards, the public side
+    "validation:feedback_list": rule(url("validation:feedback_list"), get={ADMIN}),
+    "validation:feedback": rule(url("validation:feedback", pk=lambda w: w.decision.pk), get={ADMIN}),
+    "validation:feedback_release": rule(
+        url("validation:feedback_release", pk=lambda w: w.decision.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:feedback_letter": rule(
+        url("validation:feedback_letter", pk=lambda w: w.decision.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "validation:certificate": rule(
+        url("validation:certificate", pk=lambda w: w.award.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    # --- validation: the H&W team's insight
+    "validation:dashboard": rule(url("validation:dashboard"), get={ADMIN}),
+    "validation:exports": rule(url("validation:exports"), get={ADMIN}),
+    "validation:export_download": rule(url("validation:export_download", name="schools"), get={ADMIN}, post=NOBODY),
+    "validation:retention_preview": rule(url("validation:retention_preview"), get={ADMIN}),
+    "validation:retention_schedule": rule(url("validation:retention_schedule"), get={ADMIN}),
+    "validation:retention_run": rule(url("validation:retention_run"), post={ADMIN}, post_only=True),
+    "validation:verify": rule(
+        url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
+    ),
+    "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+}
+
+REFUSED = {403, 404, 405}
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    names = set(all_url_names())
+    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(MATRIX) - names == set(), "these URLs no longer exist"
+
+
+@pytest.fixture
+def world(time_machine):
+    time_machine.move_to(START, tick=False)
+    return build(time_machine)
+
+
+def client_for(world, role):
+    client = Client()
+    if world.users[role] is not None:
+        login(client, world.users[role])
+    return client
+
+
+def refused(response, role, name, method):
+    if response.status_code in REFUSED:
+        return True
+    signed_in_redirect = response.status_code == 302 and "/accounts/sign-in/" in response.get("Location", "")
+    return role == ANON and signed_in_redirect
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(world, name):
+    spec = MATRIX[name]
+    address = spec["url"](world)
+    problems = []
+    for role in ROLES:
+        client = client_for(world, role)
+        response = client.get(address)
+        if spec["post_only"]:
+            if response.status_code != 405 and not refused(response, role, name, "GET"):
+                problems.append(f"{role}: GET answered {response.status_code}, expected 405")
+        elif role in spec["get"]:
+            if refused(response, role, name, "GET") or response.status_code >= 500:
+                problems.append(f"{role}: GET refused with {response.status_code} {response.get('Location', '')}")
+        else:
+            if not refused(response, role, name, "GET"):
+                problems.append(f"{role}: GET allowed with {response.status_code}, expected a refusal")
+            elif role in spec["hidden"] and response.status_code != 404:
+                problems.append(f"{role}: GET answered {response.status_code}, expected 404")
+        if role not in spec["post"] and name != "accounts:logout":
+            before = AuditEvent.objects.exclude(action="user.signed_in").count()
+            response = client.post(address, {})
+            if not refused(response, role, name, "POST"):
+                problems.append(f"{role}: POST allowed with {response.status_code}, expected a refusal")
+            elif role in spec["hidden"] and response.status_code != 404:
+                problems.append(f"{role}: POST answered {response.status_code}, expected 404")
+            if AuditEvent.objects.exclude(action="user.signed_in").count() != before:
+                problems.append(f"{role}: a refused POST changed something")
+    assert not problems, f"{name} ({address}):\n" + "\n".join(problems)

@@ -1,0 +1,186 @@
+"""One small, complete world for the access matrix: two schools, every role, and one of every
+object a URL can name (an application reviewed, decided, accredited; evidence; a return...)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accreditation import services as account_services
+from accreditation.models import Invitation
+from accreditation.tests.factories import AdminFactory, UserFactory
+from portfolios import services as portfolio_services
+from portfolios.models import Application
+from portfolios.tests.factories import EvidenceItemFactory, complete_application, pdf_upload
+from schools import returns_services
+from schools.models import Registration, WelcomePackResource
+from schools.returns_models import Term
+from schools.tests.factories import LeadFactory, MembershipFactory, RegistrationFactory
+from schools.tests.returns_factories import ensure_incident_types, figures, make_term
+from validation import services as validation_services
+from validation.models import Award, Decision, Team
+from validation.tests.factories import ConflictFactory, GroupMemberFactory, MeetingFactory
+
+LONDON = ZoneInfo("Europe/London")
+START = datetime(2026, 9, 1, 10, tzinfo=LONDON)
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError as missing:
+            raise AttributeError(name) from missing
+
+    def __getitem__(self, name):
+        return self.objects[name]
+
+
+def build(clock) -> World:
+    """`clock` is time-machine's fixture: the world is built through the services, over two meetings."""
+    world = World()
+    team = lambda slug: Team.objects.get(slug=slug)  # noqa: E731
+    admin = AdminFactory(email="admin@council.example.org")
+    lead = LeadFactory(user__email="lead@a.example.org", school__name="School A")
+    colleague = MembershipFactory(school=lead.school, user__email="colleague@a.example.org")
+    other = LeadFactory(user__email="lead@b.example.org", school__name="School B")
+    validator = GroupMemberFactory(team=team("health-wellbeing"), user__email="validator@council.example.org")
+    second = GroupMemberFactory(team=team("send"), user__email="second@council.example.org")
+    third = GroupMemberFactory(team=team("school-governance"), user__email="third@council.example.org")
+    conflicted = GroupMemberFactory(team=team("bme-achievement"), user__email="conflicted@council.example.org")
+    ConflictFactory(member=conflicted, school=lead.school)
+    world.users = {
+        "anonymous": None,
+        "lead": lead.user,
+        "colleague": colleague.user,
+        "other_lead": other.user,
+        "validator": validator.user,
+        "conflicted": conflicted.user,
+        "admin": admin,
+    }
+    school = lead.school
+    first = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
+    MeetingFactory(date=date(2026, 11, 25), submission_cutoff=date(2026, 11, 4))
+
+    # School A: a portfolio submitted, reviewed by the validator, accredited and released.
+    linked_file = portfolio_services.evidence_add_files(
+        school=lead.school,
+        actor=lead.user,
+        files=[pdf_upload("anti-bullying-policy.pdf")],
+        produced_on=date(2026, 6, 1),
+        impact="Pupils know whom to tell.",
+        criteria=[],
+    )[0]
+    application = complete_application(lead, evidence=linked_file)
+    portfolio_services.application_submit(
+        application=application, actor=lead.user, declaration=True, equality_declaration=True
+    )
+    item = validation_services.agenda_place(application=application, by=admin)
+    reviewers = {review.member_id: review for review in item.reviews.all()}
+    if validator.pk not in reviewers:  # the matrix's validator must be one of the two reviewers
+        validation_services.review_assign(
+            item=item, member=validator, by=admin, replacing=next(iter(reviewers.values()))
+        )
+    item.refresh_from_db()
+    for review in item.reviews.select_related("member__user"):
+        validation_services.review_save(
+            review=review,
+            by=review.member.user,
+            judgements={r.criterion_id: ("met", "") for r in application.responses.all()},
+            recommendation="accredit",
+            comment="Strong work",
+            submit=True,
+        )
+    clock.move_to(datetime(2026, 10, 7, 15, tzinfo=LONDON), tick=False)
+    validation_services.attendance_record(meeting=first, members=[validator, second, third], by=admin)
+    decision = validation_services.decision_record(
+        item=item, by=admin, outcome="accredited", strengths="Pupils are heard.", areas_for_future="Parents."
+    )
+    validation_services.decision_release(decision=decision, by=admin)
+    award = Award.objects.get(application=application)
+
+    evidence = EvidenceItemFactory(school=school, title="A's policy")
+    uploaded = portfolio_services.evidence_add_files(
+        school=school,
+        actor=lead.user,
+        files=[pdf_upload("a-policy.pdf")],
+        title="",
+        description="",
+        produced_on=date(2026, 6, 1),
+        impact="Fewer incidents.",
+        criteria=[],
+    )[0]
+    draft = portfolio_services.application_start(school=school, actor=lead.user)  # the renewal in progress
+
+    # School B: its own evidence and draft, which nobody from A may reach.
+    other_evidence = EvidenceItemFactory(school=other.school, title="B's policy")
+    other_application = portfolio_services.application_start(school=other.school, actor=other.user)
+
+    registration = RegistrationFactory()
+    resource = WelcomePackResource.objects.create(title="Guide", url="https://example.org/guide", position=1)
+    file_resource = WelcomePackResource.objects.create(
+        title="Toolkit",
+        file=ContentFile(b"%PDF-1.4 toolkit", name="toolkit.pdf"),
+        file_name="toolkit.pdf",
+        content_type="application/pdf",
+        size=16,
+        position=2,
+    )
+
+    ensure_incident_types()
+    term = make_term(ended_days_ago=5, due_in_days=20)
+    school_return = returns_services.return_submit(school=school, term=term, actor=lead.user, figures=figures())
+    other_return = returns_services.return_submit(school=other.school, term=term, actor=other.user, figures=figures())
+
+    invited = UserFactory(email="invited@a.example.org", password="")
+    account_services.invitation_send(user=invited, created_by=admin)
+    invitation_token = "matrix-invitation-token"
+    Invitation.objects.filter(user=invited).update(token_hash=Invitation.hash_token(invitation_token))
+    calendar_token = validation_services.calendar_feed_renew(user=validator.user)
+
+    world.objects = {
+        "school": school,
+        "other_school": other.school,
+        "colleague_membership": colleague,
+        "other_membership": other,
+        "meeting": first,
+        "item": item,
+        "review": item.reviews.get(member=validator),
+        "decision": decision,
+        "award": award,
+        "application": application,
+        "draft": draft,
+        "other_application": other_application,
+        "evidence": uploaded,
+        "tagged_evidence": evidence,
+        "other_evidence": other_evidence,
+        "registration": registration,
+        "resource": resource,
+        "file_resource": file_resource,
+        "linked_evidence": linked_file,
+        "term": term,
+        "return": school_return,
+        "other_return": other_return,
+        "validator_member": validator,
+        "conflicted_member": conflicted,
+        "conflict": conflicted.conflicts.get(),
+        "team": team("send"),
+        "invitation_token": invitation_token,
+        "calendar_token": calendar_token,
+        "reset_uid": urlsafe_base64_encode(force_bytes(lead.user.pk)),
+        "reset_token": default_token_generator.make_token(lead.user),
+        "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),
+        "incident_type": __import__("schools.returns_models", fromlist=["IncidentType"]).IncidentType.objects.first(),
+    }
+    assert Application.objects.get(pk=application.pk).state == Application.State.ACCREDITED
+    assert Decision.objects.filter(pk=decision.pk, released_at__isnull=False).exists()
+    assert Registration.objects.filter(pk=registration.pk).exists() and Term.objects.filter(pk=term.pk).exists()
+    return world
