@@ -61,13 +61,15 @@ def conflicts_for_member(member: GroupMember, *, include_withdrawn: bool = True)
 
 
 def schools_matching(query: str, *, limit: int = 10) -> list[School]:
-    """Schools whose URN is `query`, or whose name contains it."""
-    query = (query or "").strip()
+    """Schools in the council's area (settings.LOCAL_AUTHORITY_CODES) whose URN is `query`, or
+    whose name contains it; up to `limit` + 1, so a caller can tell there are more."""
+    query = " ".join((query or "").split())
     if not query:
         return []
+    ours = School.objects.filter(la_code__in=settings.LOCAL_AUTHORITY_CODES)
     if query.isdigit():
-        return list(School.objects.filter(urn=int(query))[:1])
-    return list(School.objects.filter(name__icontains=query).order_by("name")[: limit + 1])
+        return list(ours.filter(urn=int(query))[:1])
+    return list(ours.filter(name__icontains=query).order_by("name", "urn")[: limit + 1])
 
 
 def meetings_for_year(academic_year: str):
@@ -252,7 +254,7 @@ def minutes_for_meeting(meeting: Meeting) -> list[dict]:
     # the meeting and every school on it, not once per item.
     items = list(
         agenda_for_meeting(meeting)
-        .select_related("decision")
+        .select_related("decision__recorded_by")
         .prefetch_related(Prefetch("decision__recused", queryset=GroupMember.objects.select_related("user", "team")))
     )
     present = _present_members(meeting.pk)

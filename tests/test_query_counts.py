@@ -1,0 +1,177 @@
+"""Queries per page, pinned at two data sizes, so an N+1 cannot come back unnoticed.
+
+The five pages the benchmark times (benchmarks/run.py): the school task list, the evidence
+library, the validator's meeting agenda, the admin dashboard and the public register. Each is
+built at a small and a larger size (more evidence, more agenda items, more awards); the count
+must be the same at both and equal to the number pinned here. Not timings: counts only.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accreditation.tests.factories import AdminFactory
+from accreditation.tests.helpers import login
+from portfolios.models import Application, CriterionResponse
+from portfolios.tests.factories import EvidenceItemFactory, criteria
+from schools.tests.factories import LeadFactory, SchoolFactory
+from validation.models import AgendaItem, Attendance, Award, Decision, Meeting, Review, Team
+from validation.tests.factories import GroupMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = (2, 7)
+# Queries each page makes (second request, so one-off work such as the session's first write does
+# not count). Raise a number only with a reason: a count that grows with the data is an N+1.
+PINNED = {
+    "task_list": 11,
+    "evidence_library": 11,
+    "validator_agenda": 15,
+    "public_register": 2,
+}
+DASHBOARD_MAX = 30  # the admin dashboard is still growing: bounded, and equal at both sizes
+
+
+def build(size: int):
+    """A school with `size` evidence items on each of the 8 criteria of a draft application; a
+    meeting whose agenda lists `size` applications (half decided), reviewed by one validator; and
+    `size` current awards for the register."""
+    today = timezone.localdate()
+    lead = LeadFactory()
+    school = lead.school
+    crits = criteria()
+    application = Application.objects.create(school=school, criteria_set=crits[0].criteria_set)
+    for criterion in crits:
+        response = CriterionResponse.objects.create(
+            application=application, criterion=criterion, self_evaluation=f"We meet criterion {criterion.number}."
+        )
+        items = [
+            EvidenceItemFactory(school=school, produced_on=today - timedelta(days=400 * n), criteria=[criterion])
+            for n in range(size)
+        ]
+        response.evidence.set(items)
+
+    teams = list(Team.objects.order_by("pk")[:2])
+    validator = GroupMemberFactory(team=teams[0])
+    colleague = GroupMemberFactory(team=teams[1])
+    admin = AdminFactory()
+    meeting = Meeting.objects.create(
+        academic_year="2026-27",
+        date=date(2026, 11, 25) + timedelta(days=size),
+        starts_at=time(16, 0),
+        submission_cutoff=date(2026, 10, 28),
+        capacity=30,
+    )
+    for member in (validator, colleague):
+        Attendance.objects.create(meeting=meeting, member=member)
+    submitted = timezone.make_aware(datetime(2026, 10, 20, 15, 0))
+    for n in range(size):
+        other = SchoolFactory()
+        decided = n % 2 == 1
+        listed = Application.objects.create(
+            school=other,
+            criteria_set=crits[0].criteria_set,
+            state=Application.State.ACCREDITED if decided else Application.State.SCHEDULED,
+            meeting_date=meeting.date,
+            submitted_at=submitted,
+        )
+        item = AgendaItem.objects.create(meeting=meeting, application=listed, submitted_at=submitted)
+        Review.objects.create(agenda_item=item, member=validator)
+        Review.objects.create(agenda_item=item, member=colleague)
+        if decided:
+            decision = Decision.objects.create(
+                agenda_item=item,
+                meeting=meeting,
+                application=listed,
+                outcome=Decision.Outcome.ACCREDITED,
+                strengths="Pupil voice throughout",
+                areas_for_future="Peer mentoring",
+                recorded_by=admin,
+            )
+            decision.present.set([validator, colleague])
+        # The register: a current award for another school each time.
+        awarded = SchoolFactory()
+        award_app = Application.objects.create(
+            school=awarded, criteria_set=crits[0].criteria_set, state=Application.State.ACCREDITED
+        )
+        award_meeting_item = AgendaItem.objects.create(meeting=meeting, application=award_app, submitted_at=submitted)
+        award_decision = Decision.objects.create(
+            agenda_item=award_meeting_item,
+            meeting=meeting,
+            application=award_app,
+            outcome=Decision.Outcome.ACCREDITED,
+            strengths="Strong",
+            areas_for_future="More",
+            released_at=timezone.now(),
+        )
+        Award.objects.create(
+            school=awarded,
+            application=award_app,
+            decision=award_decision,
+            awarded_on=today - timedelta(days=30 + n),
+            expires_on=today + timedelta(days=1000),
+            verification_code=f"code-{size}-{n}",
+        )
+    return {
+        "lead": lead.user,
+        "validator": validator.user,
+        "admin": admin,
+        "paths": {
+            "task_list": reverse("portfolios:application", args=[application.pk]),
+            "evidence_library": reverse("portfolios:evidence_library", args=[school.pk]),
+            "validator_agenda": reverse("validation:meeting", args=[meeting.pk]),
+            "public_register": reverse("validation:register"),
+        },
+    }
+
+
+def queries_for(client, path) -> tuple[int, bytes]:
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries), response.content
+
+
+def counts_at(client_factory, size):
+    world = build(size)
+    who = {"task_list": "lead", "evidence_library": "lead", "validator_agenda": "validator", "public_register": None}
+    counts, pages = {}, {}
+    for key, path in world["paths"].items():
+        client = client_factory()
+        if who[key]:
+            login(client, world[who[key]])
+        counts[key], pages[key] = queries_for(client, path)
+    admin_client = login(client_factory(), world["admin"])
+    dashboard = admin_client.get("/dashboard/")
+    counts["admin_dashboard"] = queries_for(admin_client, "/dashboard/" if dashboard.status_code == 200 else "/")[0]
+    return counts, pages, world
+
+
+@pytest.fixture
+def client_factory():
+    from django.test import Client
+
+    return Client
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_each_page_makes_its_pinned_number_of_queries(client_factory, size):
+    counts, pages, _ = counts_at(client_factory, size)
+    # The pages show what was built, so the counts are for real content.
+    assert pages["evidence_library"].count(b"/portfolio/evidence/") >= 8 * size
+    assert pages["validator_agenda"].count(b"/agenda/") >= 1
+    assert pages["public_register"].count(b"<tr") >= size
+    for key, pinned in PINNED.items():
+        assert counts[key] == pinned, f"{key}: {counts[key]} queries at size {size}, pinned at {pinned}"
+    assert counts["admin_dashboard"] <= DASHBOARD_MAX
+
+
+def test_counts_do_not_grow_with_the_data(client_factory):
+    small, _, _ = counts_at(client_factory, SIZES[0])
+    large, _, _ = counts_at(client_factory, SIZES[1])
+    assert small == large
