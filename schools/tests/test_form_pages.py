@@ -143,3 +143,14 @@ class TestWelcomePackAndTeamForms:
         client.force_login(lead.user)
         page = client.get(reverse("schools:team_invite", args=[lead.school.urn])).content.decode()
         assert "Job title (optional)" in page
+
+
+def test_wide_tables_scroll_in_their_own_labelled_box(client):
+    lead = LeadFactory(school__name="Oakfield Primary")
+    waiting = SchoolFactory(name="Meadow Lane Primary")
+    RegistrationFactory(school=waiting, urn=waiting.urn, school_name=waiting.name)
+    login(client, AdminFactory())
+    queue = client.get(reverse("schools:registration_queue")).content.decode()
+    assert '<div class="app-table-wrapper" role="region" aria-label="Registrations" tabindex="0">' in queue
+    detail = client.get(reverse("schools:school_detail", args=[lead.school.urn])).content.decode()
+    assert """<div class="app-table-wrapper" role="region" aria-label="The school's team" tabindex="0">""" in detail
