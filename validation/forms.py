@@ -1,3 +1,6 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
@@ -5,6 +8,7 @@ from django.db import models
 
 from accreditation.forms import GDSFormMixin
 from accreditation.models import User
+from schools.models import School
 
 from . import selectors, term_dates
 from .models import Conflict, CriterionJudgement, Decision, GroupMember, Meeting, Review, Team
@@ -71,6 +75,11 @@ class TeamForm(GDSFormMixin, forms.Form):
         return name
 
 
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, school):
+        return f"{school.name}{', ' + school.town if school.town else ''} (URN {school.urn})"
+
+
 class ConflictForm(GDSFormMixin, forms.Form):
     submit_label = "Declare conflict of interest"
 
@@ -79,6 +88,15 @@ class ConflictForm(GDSFormMixin, forms.Form):
         help_text="Enter the school's 6-digit URN or part of its name",
         max_length=200,
         error_messages={"required": "Enter the school's URN or name"},
+    )
+    # Offered only when the search matches several schools: the person picks one.
+    school = SchoolChoiceField(
+        label="Which school do you mean?",
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select one of the schools listed"},
     )
     kind = forms.ChoiceField(
         label="Your interest in the school",
@@ -94,26 +112,48 @@ class ConflictForm(GDSFormMixin, forms.Form):
         max_length=2000,
     )
 
+    MAX_MATCHES = 10
+
     def __init__(self, *args, member=None, **kwargs):
         self.member = member
-        self.matches = []
         super().__init__(*args, **kwargs)
+        matches = selectors.schools_matching(self.data.get("school_query", ""), limit=self.MAX_MATCHES)
+        self.matches = matches[: self.MAX_MATCHES]
+        self.more_matches = len(matches) > self.MAX_MATCHES
+        if self.is_bound and len(matches) > 1:
+            self.fields["school"].queryset = School.objects.filter(pk__in=[m.pk for m in self.matches]).order_by(
+                "name", "urn"
+            )
+            if self.more_matches:
+                self.fields["school"].help_text = (
+                    f"Only the first {self.MAX_MATCHES} are shown. If yours is not here, enter more of its name "
+                    "or its URN above"
+                )
+        else:
+            del self.fields["school"]
 
     def clean_school_query(self):
         query = self.cleaned_data["school_query"].strip()
-        matches = selectors.schools_matching(query)
-        if not matches:
+        if not self.matches:
             if query.isdigit():
-                raise forms.ValidationError(f"No school has the URN {query}. Check the number or enter the name")
-            raise forms.ValidationError(f"No school's name contains “{query}”. Check the spelling or enter the URN")
-        if len(matches) > 1:
-            self.matches = matches[:10]
-            raise forms.ValidationError(f"More than one school matches “{query}”. Enter the URN of the school you mean")
-        self.cleaned_data["school"] = matches[0]
+                raise forms.ValidationError(
+                    f"No school in the council's area has the URN {query}. Check the number or enter the name"
+                )
+            raise forms.ValidationError(
+                f"No school in the council's area has a name containing “{query}”. Check the spelling or enter the URN"
+            )
         return query
 
     def clean(self):
         cleaned = super().clean()
+        if "school" in self.fields:
+            if not cleaned.get("school") and "school" not in self.errors:
+                self.add_error(
+                    "school",
+                    f"More than one school matches “{cleaned.get('school_query', '')}”: select the one you mean",
+                )
+        elif len(self.matches) == 1:
+            cleaned["school"] = self.matches[0]
         if cleaned.get("kind") == Conflict.Kind.OTHER and not cleaned.get("details", "").strip():
             self.add_error("details", "Describe your interest in the school")
         school = cleaned.get("school")
@@ -144,69 +184,94 @@ class AcademicYearForm(GDSFormMixin, forms.Form):
         return term_dates.academic_year_label(first_year)
 
 
-class GDSDateInput(forms.DateInput):
-    input_type = "date"
+class GOVUKDateField(DateInputField):
+    """The GOV.UK date input (day, month and year boxes), with messages naming the date asked for."""
+
+    def __init__(self, *, what, **kwargs):
+        self.what = what
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter {what}"
+        self.error_messages["incomplete"] = f"Enter {what} as a day, month and year"
+        for part in self.fields:  # letters in a box: "... must be a real date", from compress()
+            part.validators = []
+
+    def clean(self, value):
+        filled = [v for v in (value or ()) if v not in self.empty_values]
+        if isinstance(value, list | tuple) and filled and len(filled) < len(self.fields):
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        return super().clean(value)
+
+    def compress(self, data_list):
+        parts = [str(p).strip() for p in (data_list or ()) if p not in (None, "")]
+        if not parts:
+            return None
+        if len(parts) < 3:
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = parts
+        try:
+            if len(year) != 4:
+                raise ValueError("a 4-digit year")
+            return date(day=int(day), month=int(month), year=int(year))
+        except ValueError as error:
+            raise forms.ValidationError(f"{self.what[:1].upper()}{self.what[1:]} must be a real date") from error
 
 
 class MeetingForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Save meeting"
 
+    # Plain text inputs, as the GOV.UK Design System advises for times, numbers and addresses (no
+    # browser widgets in the American order); the dates use its day, month and year pattern.
+    date = GOVUKDateField(what="the meeting date", label="Meeting date", help_text="For example, 7 10 2026")
+    starts_at = forms.TimeField(
+        label="Start time",
+        help_text="24-hour clock, for example 13:30",
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S"],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+        error_messages={"required": "Enter the start time", "invalid": "Enter a start time like 13:30"},
+    )
     online_link = forms.URLField(
         label="Online meeting link (optional)",
         help_text="The full address, starting https://",
         required=False,
         max_length=500,
         assume_scheme="https",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the online meeting link as a full address, starting https://"},
+    )
+    submission_cutoff = GOVUKDateField(
+        what="the submission cut-off date",
+        label="Submission cut-off",
+        help_text="Applications submitted by this date can go on this meeting's agenda. For example, 16 9 2026",
+    )
+    capacity = forms.IntegerField(
+        label="Capacity",
+        help_text="How many applications the agenda can take",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the capacity",
+            "invalid": "Enter the capacity as a whole number, like 12",
+        },
     )
 
     class Meta:
         model = Meeting
         fields = ["date", "starts_at", "location", "online_link", "submission_cutoff", "capacity", "status", "notes"]
         labels = {
-            "date": "Meeting date",
-            "starts_at": "Start time",
             "location": "Place (optional)",
-            "online_link": "Online meeting link (optional)",
-            "submission_cutoff": "Submission cut-off",
-            "capacity": "Capacity",
             "status": "Status",
             "notes": "Notes (optional)",
         }
-        help_texts = {
-            "date": "Use the calendar or type the date, for example 7/10/2026",
-            "starts_at": "24-hour clock, for example 13:30",
-            "online_link": "The full address, starting https://",
-            "submission_cutoff": "Applications submitted by this date can go on this meeting's agenda",
-            "capacity": "How many applications the agenda can take",
-        }
         widgets = {
-            "date": GDSDateInput(format="%Y-%m-%d"),
-            "submission_cutoff": GDSDateInput(format="%Y-%m-%d"),
-            "starts_at": forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
-            "capacity": forms.NumberInput(attrs={"class": "govuk-input--width-3", "min": 1}),
             "status": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        error_messages = {
-            "date": {
-                "required": "Enter the meeting date",
-                "invalid": "Enter a real date for the meeting",
-                "unique": "Another meeting is already on this date",
-            },
-            "starts_at": {"required": "Enter the start time", "invalid": "Enter a start time like 13:30"},
-            "online_link": {"invalid": "Enter the online meeting link as a full address, starting https://"},
-            "submission_cutoff": {
-                "required": "Enter the submission cut-off date",
-                "invalid": "Enter a real date for the submission cut-off",
-            },
-            "capacity": {
-                "required": "Enter the capacity",
-                "invalid": "Enter the capacity as a whole number, like 12",
-                "min_value": "Capacity must be 1 application or more",
-            },
-            "status": {"required": "Select the meeting's status"},
-        }
+        error_messages = {"status": {"required": "Select the meeting's status"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].error_messages["unique"] = "Another meeting is already on this date"
+        if self.instance.pk and not self.is_bound:
+            self.initial["starts_at"] = self.instance.starts_at.strftime("%H:%M")
 
     def clean(self):
         cleaned = super().clean()
@@ -374,12 +439,11 @@ class DecisionForm(GDSFormMixin, forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    information_due_on = forms.DateField(
+    information_due_on = GOVUKDateField(
+        what="the date the further information is needed by",
         label="Further information needed by",
-        help_text="Only for further information required",
+        help_text="Only for further information required. For example, 4 11 2026",
         required=False,
-        widget=GDSDateInput(format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date for the further information"},
     )
     strengths = forms.CharField(
         label="Strengths",

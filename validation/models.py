@@ -132,6 +132,11 @@ class Meeting(models.Model):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    @property
+    def is_past_and_unrecorded(self):
+        """Still "planned" after its day: nobody has marked it held or cancelled yet."""
+        return self.status == self.Status.PLANNED and self.date < timezone.localdate()
+
 
 class CalendarFeed(models.Model):
     """A validator's private calendar subscription: only a SHA-256 of the secret token is kept."""

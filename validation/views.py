@@ -431,6 +431,7 @@ def review(request, pk):
         "form": form,
         "judgements": selectors.judgements_by_criterion(review),
         "can_edit": permissions.can_edit_review(request.user, review) and not hasattr(review.agenda_item, "decision"),
+        "flags": {f.item.pk: f for f in portfolio_selectors.evidence_flags_for_application(application) if f.label},
     }
     return render(request, "validation/review.html", context)
 

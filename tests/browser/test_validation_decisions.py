@@ -29,6 +29,16 @@ from .axe import assert_accessible
 from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fill_date(page, name, iso):
+    """Type a date into a GOV.UK date input (day, month and year boxes), as a person would."""
+    year, month, day = iso.split("-")
+    page.locator(f"#id_{name}_0").fill(str(int(day)))
+    page.locator(f"#id_{name}_1").fill(str(int(month)))
+    page.locator(f"#id_{name}_2").fill(year)
+
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -59,7 +69,9 @@ def review_in_browser(page, member, recommendation):
     assert_accessible(page)
     for number in range(1, 9):
         judgement = "Further information needed" if number == 3 else "Met"
-        page.get_by_role("group", name=f"Criterion {number}: your judgement").get_by_label(judgement, exact=True).check()
+        page.get_by_role("group", name=f"Criterion {number}: your judgement").get_by_label(
+            judgement, exact=True
+        ).check()
     page.get_by_label("Criterion 3: comment").fill("No record of staff training this year.")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your draft has been saved.")).to_be_visible()
@@ -92,7 +104,7 @@ def hold_meeting(page, admin, meeting, members, outcome, further=None):
         page.get_by_label(outcome, exact=True).check()
         page.get_by_label("3. ", exact=False).check()
         page.get_by_label("Further information needed", exact=True).fill(further)
-        page.get_by_label("Further information needed by").fill((meeting.date + timedelta(days=28)).isoformat())
+        fill_date(page, "information_due_on", (meeting.date + timedelta(days=28)).isoformat())
     page.get_by_label("Strengths").fill("Pupils' voice runs through the policy.")
     page.get_by_label("Areas for future consideration").fill("Involve parents in the annual review.")
     page.get_by_role("button", name="Record decision").click()

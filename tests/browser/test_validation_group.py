@@ -21,6 +21,14 @@ TEAMS = importlib.import_module("validation.migrations.0002_load_teams").TEAMS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def fill_date(page, name, iso):
+    """Type a date into a GOV.UK date input (day, month and year boxes), as a person would."""
+    year, month, day = iso.split("-")
+    page.locator(f"#id_{name}_0").fill(str(int(day)))
+    page.locator(f"#id_{name}_1").fill(str(int(month)))
+    page.locator(f"#id_{name}_2").fill(year)
+
+
 @pytest.fixture(autouse=True)
 def teams():
     """Transactional tests flush the tables between tests, data migrations' rows included."""
@@ -53,14 +61,14 @@ def test_admin_schedules_the_year_and_adjusts_a_meeting(page):
 
     page.get_by_role("link", name="Change meeting on 30 September 2026").click()
     assert_accessible(page)
-    page.get_by_label("Submission cut-off").fill("2026-10-02")
+    fill_date(page, "submission_cutoff", "2026-10-02")
     page.get_by_label("Place (optional)").fill("Committee Room 3, County Hall")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "The submission cut-off must be before the meeting date"
     )
     assert_accessible(page)
-    page.get_by_label("Submission cut-off").fill("2026-09-11")
+    fill_date(page, "submission_cutoff", "2026-09-11")
     page.get_by_label("Online meeting link (optional)").fill("https://meet.example.org/validating-group")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_text("Validating group meeting, 30 September 2026 has been updated.")).to_be_visible()
@@ -119,9 +127,11 @@ def test_validator_declares_a_conflict_and_subscribes_to_the_meetings(page):
     page.get_by_label("Governor at the school").check()
     page.get_by_role("button", name="Declare conflict of interest").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("More than one school matches")
-    expect(page.get_by_text("URN 117083")).to_be_visible()
+    expect(page.get_by_role("group", name="Which school do you mean?")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("School", exact=True).fill("117083")
+    page.locator(".govuk-error-summary").get_by_role("link", name=re.compile("More than one school")).click()
+    expect(page.locator("#id_school_1")).to_be_focused()
+    page.get_by_label("Oakfield Primary School, Hertford (URN 117083)").check()
     page.get_by_role("button", name="Declare conflict of interest").click()
     expect(page.get_by_text("Conflict of interest with Oakfield Primary School declared.")).to_be_visible()
     expect(page.get_by_role("cell", name="Oakfield Primary School (URN 117083)")).to_be_visible()

@@ -189,9 +189,9 @@ def test_validator_declares_a_conflict_by_unique_name(member_client, member):
     "data, message",
     [
         ({"kind": "governor"}, "Enter the school&#x27;s URN or name"),
-        ({"school_query": "999999", "kind": "governor"}, "No school has the URN 999999"),
-        ({"school_query": "Nowhere", "kind": "governor"}, "No school&#x27;s name contains"),
-        ({"school_query": "Oak", "kind": "governor"}, "More than one school matches"),
+        ({"school_query": "999999", "kind": "governor"}, "No school in the council&#x27;s area has the URN 999999"),
+        ({"school_query": "Nowhere", "kind": "governor"}, "No school in the council&#x27;s area has a name containing"),
+        ({"school_query": "Oak", "kind": "governor"}, "More than one school matches “Oak”: select the one you mean"),
         ({"school_query": "Oakfield Primary"}, "Select your interest in the school"),
         ({"school_query": "Oakfield Primary", "kind": "other"}, "Describe your interest in the school"),
     ],
@@ -288,17 +288,23 @@ def test_schedule_page_refuses_malformed_years(admin_client, year, message):
     assert not Meeting.objects.exists()
 
 
+def date_parts(name, value):
+    """A date as the GOV.UK date input posts it: day, month and year boxes ("2026-10-08" or a date)."""
+    year, month, day = str(value).split("-")
+    return {f"{name}_0": day, f"{name}_1": month, f"{name}_2": year}
+
+
 def meeting_data(meeting, **changes):
     data = {
-        "date": meeting.date.isoformat(),
         "starts_at": "13:30",
         "location": meeting.location,
         "online_link": "",
-        "submission_cutoff": meeting.submission_cutoff.isoformat(),
         "capacity": str(meeting.capacity),
         "status": meeting.status,
         "notes": "",
     }
+    data |= date_parts("date", changes.pop("date", meeting.date))
+    data |= date_parts("submission_cutoff", changes.pop("submission_cutoff", meeting.submission_cutoff))
     return data | changes
 
 
@@ -323,7 +329,11 @@ def test_admin_adjusts_a_meeting(admin_client):
         ({"capacity": "-3"}, "Capacity must be 1 application or more"),
         ({"capacity": "lots"}, "Enter the capacity as a whole number"),
         ({"date": "2027-09-08"}, "The meeting date must be in the academic year 2026-27"),
-        ({"date": "2026-02-30"}, "Enter a real date for the meeting"),
+        ({"date": "2026-02-30"}, "The meeting date must be a real date"),
+        ({"date": "2026-10-x"}, "The meeting date must be a real date"),
+        ({"date_0": ""}, "Enter the meeting date as a day, month and year"),
+        ({"date_0": "", "date_1": "", "date_2": ""}, "Enter the meeting date"),
+        ({"submission_cutoff": "26-9-16"}, "The submission cut-off date must be a real date"),
         ({"date": "2026-10-14"}, "Another meeting is already on this date"),
         ({"online_link": "not a link"}, "Enter the online meeting link as a full address"),
         ({"starts_at": "25:00"}, "Enter a start time like 13:30"),
