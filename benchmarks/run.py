@@ -362,6 +362,7 @@ def _count(table):
 
 
 EXPIRY_SWEEP_CANDIDATES = [
+    ("validation.awards_jobs", ("awards_lapse",)),
     ("validation.jobs", ("awards_lapse_expired", "award_lapse_expired", "awards_sweep_expiry", "awards_lapse")),
     ("validation.services", ("awards_lapse_expired", "award_lapse_expired", "awards_sweep_expiry", "awards_lapse")),
     ("validation.awards", ("awards_lapse_expired", "award_lapse_expired", "awards_sweep_expiry", "awards_lapse")),
@@ -390,7 +391,7 @@ def expiry_sweep_figures() -> dict:
         sweep = next((getattr(module, n) for n in names if hasattr(module, n)), None)
         if sweep:
             break
-    due = _due_awards()
+    due = _due_awards() + _count_lapsed()
     if sweep is None:
         return {
             "measured": False,
@@ -408,15 +409,19 @@ def expiry_sweep_figures() -> dict:
                 [as_of],
             )
 
+    def run_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(EXPIRY_SQL, [as_of])
+
     restore()
     service = timed(lambda: sweep(as_of=as_of))
+    service_again = timed(lambda: sweep(as_of=as_of))  # the next night: nothing to lapse
     lapsed_by_service = _count_lapsed()
     restore()
-    with connection.cursor() as cursor:
-        started = time.perf_counter()
-        cursor.execute(EXPIRY_SQL, [as_of])
-        sql = time.perf_counter() - started
+    sql = timed(run_sql)
+    sql_again = timed(run_sql)
     lapsed_by_sql = _count_lapsed()
+    restore()  # leave the seeded awards as they were, so the next run has the same work
     return {
         "measured": True,
         "function": f"{sweep.__module__}.{sweep.__name__}",
@@ -426,6 +431,9 @@ def expiry_sweep_figures() -> dict:
         "service_s": round(service, 4),
         "sql_s": round(sql, 4),
         "ratio": round(service / sql, 2) if sql else None,
+        "service_again_s": round(service_again, 4),
+        "sql_again_s": round(sql_again, 4),
+        "ratio_again": round(service_again / sql_again, 2) if sql_again else None,
     }
 
 
@@ -666,13 +674,14 @@ def verdicts(results) -> list[dict]:
             )
     expiry = results.get("expiry_sweep")
     if expiry:
-        rows.append(
-            {
-                "figure": "Award expiry sweep within 1.5x one UPDATE",
-                "value": f"{expiry['ratio']}x" if expiry.get("measured") else "not measured",
-                "met": bool(expiry.get("measured")) and expiry["ratio"] <= TARGETS["sweep_ratio"],
-            }
-        )
+        for night, key in (("first night", "ratio"), ("next night", "ratio_again")):
+            rows.append(
+                {
+                    "figure": f"Award expiry sweep ({night}) within 1.5x one UPDATE",
+                    "value": f"{expiry[key]}x" if expiry.get("measured") else "not measured",
+                    "met": bool(expiry.get("measured")) and expiry[key] <= TARGETS["sweep_ratio"],
+                }
+            )
     upload = results.get("upload")
     if upload:
         rows.append(
@@ -711,7 +720,14 @@ READING = [
     "The portfolio PDF is WeasyPrint laying out 42 pages: the portal's part (queries and the template) is "
     "the difference from WeasyPrint alone, about 10%. Under 3 s would need a shorter document (the "
     "evidence as a table rather than a block per item) or a faster renderer.",
-    "The admin dashboard was being built by another engineer during this run; its figures are a snapshot.",
+    "The award lapse sweep (`validation.awards_jobs.awards_lapse`) locks the due rows, updates them in one "
+    "statement, then writes one audit entry per award (79 INSERTs here): that, not the UPDATE, is its ratio. "
+    "In milliseconds it is small (tens of ms for 79 awards; a real night lapses a handful); audit entries "
+    "written with one bulk insert would bring it near the statement. Left to the jobs issue's owner.",
+    "Two full runs minutes apart differed by up to 2-3x in absolute page times (load average 5-6 from other "
+    "suites); the ratios are steadier but not immune.",
+    "The admin dashboard and the award lapse sweep were being built by other engineers during this work; "
+    "their figures are a snapshot.",
     "Noise: other engineers' test suites were running on the same 2 cores (see the load averages); rerun "
     "for figures to quote.",
 ]
@@ -794,7 +810,11 @@ def write_markdown(results, path: Path):
         if expiry.get("measured"):
             out.append(
                 f"`{expiry['function']}` over {expiry['awards']:,} awards ({expiry['due_to_lapse']:,} due to lapse): "
-                f"{expiry['service_s']} s beside one UPDATE's {expiry['sql_s']} s, {expiry['ratio']}x."
+                f"{expiry['service_s']} s beside one UPDATE's {expiry['sql_s']} s, {expiry['ratio']}x (the service "
+                "also writes an audit entry per lapsed award, which the statement does not); the next night, "
+                f"nothing to lapse: {expiry['service_again_s']} s beside {expiry['sql_again_s']} s, "
+                f"{expiry['ratio_again']}x. Lapsed awards agree: {'yes' if expiry['lapsed_agree'] else '**no**'}. "
+                "Statuses are restored afterwards (the audit entries stay)."
             )
         else:
             out.append(
