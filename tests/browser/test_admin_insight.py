@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -48,7 +49,7 @@ def test_admin_reads_the_dashboard_exports_a_csv_and_sets_the_retention_schedule
     decisions.get_by_label("Outcome").select_option("further_information")
     with page.expect_download() as info:
         decisions.get_by_role("button", name="Download CSV").click()
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert [row[3] for row in rows[1:]] == ["'=Riverside Academy"]
 

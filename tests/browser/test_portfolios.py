@@ -1,111 +1,28 @@
 """A school lead builds a complete portfolio in Chromium, submits it and downloads the exports."""
 
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from portfolios.models import Application, EvidenceItem
-from portfolios.tests.factories import ensure_criteria, pdf_bytes
+from portfolios.tests.factories import ensure_criteria
 from schools.tests.factories import LeadFactory
 
 from .axe import assert_accessible
 from .helpers import sign_in
+from .steps import LARGE_PDF, build_and_submit_portfolio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Big enough that, throttled, the upload takes a couple of seconds and the bar is seen moving.
-LARGE_PDF = pdf_bytes("Anti-bullying policy 2025") + b"%" + b"0" * (3 * 1024 * 1024)
-
-
-def fill_date(page, field, day):
-    page.locator(f"#id_{field}_0").fill(str(day.day))
-    page.locator(f"#id_{field}_1").fill(str(day.month))
-    page.locator(f"#id_{field}_2").fill(str(day.year))
-
 
 def test_lead_builds_submits_and_downloads_a_complete_portfolio(page):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     ensure_criteria()
     lead = LeadFactory(school__name="Hillside Primary")
     sign_in(page, lead.user.email)
     expect(page.get_by_role("heading", name="Your work")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Portfolio", exact=True).click()
-    expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name="Go to the evidence library").click()
-    expect(page.get_by_role("heading", name="Evidence library")).to_be_visible()
-    assert_accessible(page)
-
-    # One large file for all 8 criteria, with the progress bar (upload throttled to ~1.5 MB/s).
-    page.get_by_role("link", name="Upload files").click()
-    expect(page.get_by_role("heading", name="Upload evidence files")).to_be_visible()
-    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
-    assert_accessible(page)
-    page.get_by_label("Files").set_input_files(
-        [{"name": "Anti-bullying policy.pdf", "mimeType": "application/pdf", "buffer": LARGE_PDF}]
-    )
-    page.get_by_label("Title (optional)").fill("Anti-bullying policy and impact review")
-    page.get_by_label("Description").fill("Our policy, reviewed with pupils, staff, parents and governors.")
-    fill_date(page, "produced_on", timezone.localdate() - timedelta(days=20))
-    page.get_by_label("Impact").fill("Reported bullying fell by a third; pupils say they know who to tell.")
-    for box in page.locator("input[name=criteria]").all():
-        box.check()
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 1_500_000},
-    )
-    page.get_by_role("button", name="Upload").click()
-    progress = page.locator("progress#upload-progress")
-    expect(progress).to_be_visible()
-    expect(progress).not_to_have_attribute("value", "0")
-    expect(page.get_by_text("1 file added to your evidence library")).to_be_visible(timeout=30_000)
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
-    item = EvidenceItem.objects.get(school=lead.school)
-    assert item.size == len(LARGE_PDF)
-    assert item.criteria.count() == 8
-    assert_accessible(page)
-
-    # Start the application and write a self-evaluation for each criterion.
-    page.get_by_role("link", name=lead.school.name).click()
-    page.get_by_role("button", name="Start an application").click()
-    expect(page.get_by_role("heading", name="First application")).to_be_visible()
-    assert_accessible(page)
-    for number in range(1, 9):
-        page.get_by_role("link", name=re.compile(rf"^{number}\. ")).click()
-        expect(page.get_by_text(f"Criterion {number} of 8")).to_be_visible()
-        if number == 1:
-            assert_accessible(page)
-        page.get_by_label("Self-evaluation").fill(f"How we meet criterion {number}, and the difference it made.")
-        page.get_by_label(re.compile("Anti-bullying policy and impact review")).check()
-        page.get_by_role("button", name="Save").click()
-        expect(page.get_by_text(f"Criterion {number} saved")).to_be_visible()
-    expect(page.get_by_text("Every criterion is ready.")).to_be_visible()
-    assert_accessible(page)
-
-    page.get_by_role("link", name="Check and submit").click()
-    expect(page.get_by_role("heading", name="Check and submit your application")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_role("button", name="Submit application").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm the declaration")
-    assert_accessible(page)
-    page.get_by_label(re.compile("information in this portfolio is accurate")).check()
-    page.get_by_label(re.compile("public sector equality duties")).check()
-    page.get_by_role("button", name="Submit application").click()
-    expect(page.get_by_text("Application submitted.")).to_be_visible()
-    assert_accessible(page)
-    assert Application.objects.get(school=lead.school).state == Application.State.SUBMITTED
+    build_and_submit_portfolio(page, lead.school.name)
 
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Download the portfolio (PDF)").click()

@@ -1,5 +1,6 @@
-"""The "done when" journey: register a school, an admin approves it, the lead sets a password
-from the emailed link and sees the school's home page. Every page passes axe."""
+"""Journey 1 (issues 3 and 8): a school registers, an admin signs in (second factor included) and
+approves it, the lead sets a password from the emailed link, sees the school's home page, uploads
+evidence for all 8 criteria (one large file with the progress bar) and submits. Every page passes axe."""
 
 import re
 
@@ -8,18 +9,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accreditation.tests.factories import AdminFactory
+from accreditation.tests.helpers import login
+from portfolios.models import Application
+from portfolios.tests.factories import ensure_criteria
 from schools.tests.factories import SchoolFactory, ensure_default_eligibility_rules
 
 from .axe import assert_accessible
-
-try:
-    from accreditation.tests.helpers import login
-except ImportError:  # before two-factor sign-in lands, signing in is one step
-
-    def login(client, user):
-        client.force_login(user)
-        return client
-
+from .helpers import sign_in as sign_in_with_second_factor
+from .steps import build_and_submit_portfolio
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +26,8 @@ def eligibility_rules(db):
     ensure_default_eligibility_rules()
 
 
-def test_register_approve_and_set_password(page, browser, live_server):
+def test_journey_register_approve_set_password_build_and_submit(page, browser, live_server):
+    ensure_criteria()
     SchoolFactory(urn=117083, name="Abbots Langley School", eligibility="unknown")
     admin = AdminFactory(email="hw.admin@example.org")
 
@@ -68,8 +66,8 @@ def test_register_approve_and_set_password(page, browser, live_server):
     assert_accessible(page)
 
     admin_context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    signed_in_session(admin_context, admin, live_server.url)
     admin_page = admin_context.new_page()
+    sign_in_with_second_factor(admin_page, admin.email)
     admin_page.goto("/")
     admin_page.get_by_role("link", name="Registrations").first.click()
     assert_accessible(admin_page)
@@ -98,6 +96,11 @@ def test_register_approve_and_set_password(page, browser, live_server):
     page.get_by_role("link", name="Your school").click()
     expect(page.get_by_text("Gus Governor")).to_be_visible()
     assert_accessible(page)
+
+    # Journey 1 goes on (issue 8): the new lead builds the portfolio for all 8 criteria and submits.
+    page.get_by_role("link", name="Home").click()
+    build_and_submit_portfolio(page, "Abbots Langley School")
+    assert Application.objects.get(school__urn=117083).state == Application.State.SUBMITTED
 
 
 def signed_in_session(context, user, base_url):
