@@ -25,3 +25,26 @@ def record(*, actor, action: str, target=None, summary: str = "", data: dict | N
         ip_address=current_ip.get(),
         data=data or {},
     )
+
+
+def record_many(*, actor, action: str, entries) -> list[AuditEvent]:
+    """Append one audit event per (target, summary) pair in `entries`, with one INSERT: for jobs
+    that change many rows at once (a nightly sweep). `actor` may be None for the system."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    ip_address = current_ip.get()
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor,
+                actor_label=actor.email if actor else "",
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_label=str(target)[:300],
+                summary=summary,
+                ip_address=ip_address,
+                data={},
+            )
+            for target, summary in entries
+        ]
+    )

@@ -162,20 +162,24 @@ def awards_lapse(*, as_of: date) -> int:
     is no longer current. Returns how many lapsed."""
     with transaction.atomic():
         # Locking the rows first makes a second run at the same moment wait, then find none.
-        lapsed = list(
-            Award.objects.select_for_update()
+        lapsing = list(
+            Award.objects.select_for_update(of=("self",))
+            .select_related("school")
             .filter(status=Award.Status.CURRENT, expires_on__lte=as_of)
-            .values_list("pk", flat=True)
         )
-        if not lapsed:
+        if not lapsing:
             return 0
-        count = Award.objects.filter(pk__in=lapsed).update(status=Award.Status.LAPSED, status_changed_at=timezone.now())
-        for award in Award.objects.filter(pk__in=lapsed).select_related("school"):
-            audit.record(
-                actor=None,
-                action="award.lapsed",
-                target=award,
-                summary=f"{award.school.name}: expired {award.expires_on:%-d %B %Y}",
-            )
+        now = timezone.now()
+        count = Award.objects.filter(pk__in=[a.pk for a in lapsing]).update(
+            status=Award.Status.LAPSED, status_changed_at=now
+        )
+        for award in lapsing:  # the audit labels read as the stored rows now do
+            award.status, award.status_changed_at = Award.Status.LAPSED, now
+        # One INSERT for all the audit entries (a row each), not one per award.
+        audit.record_many(
+            actor=None,
+            action="award.lapsed",
+            entries=[(award, f"{award.school.name}: expired {award.expires_on:%-d %B %Y}") for award in lapsing],
+        )
     logger.info("Awards lapsed on %s: %s", as_of, count)
     return count
