@@ -11,3 +11,25 @@ def forbidden(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before any view saw it; say what to do rather than a bare 400."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exception, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        heading = "Too many files at once"
+        message = f"You can upload up to {limit} files at a time. Nothing has been uploaded."
+        advice = "Go back and choose fewer files, then upload the rest in another go."
+    elif isinstance(exception, (TooManyFieldsSent, RequestDataTooBig)):
+        heading = "The form sent too much"
+        message = "The form sent more than the portal accepts in one go. Nothing has been saved."
+        advice = "Go back and try again with less."
+    else:
+        heading = "Something was wrong with the request"
+        message = "The portal could not read what your browser sent. Nothing has been saved."
+        advice = "Go back and try again."
+    context = {"heading": heading, "message": message, "advice": advice, "back": request.path}
+    return render(request, "errors/400.html", context, status=400)

@@ -258,6 +258,8 @@ STORAGES = {
 MEDIA_ROOT = str(VAR_DIR / "no-public-media")
 MEDIA_URL = "/no-public-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Files in one request (the upload page takes several at once); more get a clear 400 page.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 FILE_UPLOAD_TEMP_DIR = None
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=25 * 1024 * 1024)
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)

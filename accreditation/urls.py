@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "accreditation.errors.bad_request"
 handler404 = "accreditation.errors.not_found"
 handler403 = "accreditation.errors.forbidden"
 handler500 = "accreditation.errors.server_error"

@@ -7,6 +7,7 @@ decompression bombs. Everything reads the upload in chunks, so memory does not g
 """
 
 import hashlib
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -82,6 +83,12 @@ ARCHIVE_TYPES = {
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_UNCOMPRESSED = 500 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+# A PDF name object (/Name, where any character may be written #xx) naming a script action.
+PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2})+")
+PDF_SCRIPT_NAMES = {b"javascript", b"js"}
+# Longer than "/JavaScript" written entirely in #xx escapes (3 bytes a letter): enough overlap
+# between chunks that a name split across two is still seen whole.
+PDF_OVERLAP = 64
 # Larger than any photograph a school takes (about 100 megapixels).
 MAX_IMAGE_PIXELS = 100_000_000
 
@@ -154,11 +161,14 @@ def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
 
     digest = hashlib.sha256()
     head = b""
+    scripts = PdfScriptScanner() if ext == "pdf" else None
     uploaded.seek(0)
     for chunk in uploaded.chunks(CHUNK):
         if len(head) < 8192:
             head += chunk[: 8192 - len(head)]
         digest.update(chunk)
+        if scripts is not None:
+            scripts.feed(chunk)
     detected = magic.from_buffer(head, mime=True)
 
     if detected in EXECUTABLE_TYPES:
@@ -168,12 +178,51 @@ def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
     if detected not in ALLOWED[ext][1]:
         refuse(f"The content of “{name}” is not a {label}. Check the file and its extension", "mismatch")
 
+    if scripts is not None and scripts.finish():
+        refuse(
+            f"“{name}” contains JavaScript, which could run when someone opens it. Save or print it as a new "
+            "PDF without scripts and upload that instead",
+            "pdf_script",
+        )
     if ext in OOXML_MAIN_PARTS or ext == "odt":
         check_container(uploaded, name=name, ext=ext, label=label)
     elif ext in ("jpg", "jpeg", "png"):
         check_image(uploaded, name=name, label=label)
     uploaded.seek(0)
     return CheckedFile(name, ext, size, digest.hexdigest(), SERVE_AS[ext])
+
+
+class PdfScriptScanner:
+    """Looks for /JavaScript and /JS name objects (the PDF script actions) in the chunks read for
+    hashing, keeping the end of each chunk so a name split across two chunks is still found.
+
+    Names are compared case-insensitively with #xx escapes decoded (/J#61vaScript is /JavaScript).
+    Scripts inside compressed object streams are not seen: the download headers are the defence
+    that does not depend on finding them."""
+
+    def __init__(self):
+        self.tail = b""
+        self.found = False
+
+    def feed(self, chunk: bytes, *, final=False):
+        if self.found:
+            return
+        window = self.tail + chunk
+        for match in PDF_NAME.finditer(window):
+            if match.end() == len(window) and not final:
+                break  # the name may go on in the next chunk, which starts with the overlap
+            if _pdf_name(match.group()) in PDF_SCRIPT_NAMES:
+                self.found = True
+                return
+        self.tail = window[-PDF_OVERLAP:]
+
+    def finish(self) -> bool:
+        self.feed(b"", final=True)
+        return self.found
+
+
+def _pdf_name(token: bytes) -> bytes:
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), token[1:]).lower()
 
 
 def check_container(uploaded, *, name, ext, label):

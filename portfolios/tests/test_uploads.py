@@ -133,3 +133,15 @@ class TestRefused:
     def test_an_unlisted_extension(self):
         message = refused(upload("script.js", b"alert(1)"), "extension")
         assert "must be a DOCX, JPG, MP3, MP4, ODT, PDF, PNG, PPTX or XLSX file" in message
+
+
+class TestPdfScripts:
+    """PDFs with script actions are refused (tests/hostile/test_uploads.py has the split-chunk cases)."""
+
+    @pytest.mark.parametrize("action", [b"/S/JavaScript/JS(app.alert(1))", b"/S /J#61vaScript", b"/JS 5 0 R"])
+    def test_script_actions(self, action):
+        data = pdf_bytes().replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<<" + action + b">>")
+        assert "contains JavaScript" in refused(upload("policy.pdf", data), "pdf_script")
+
+    def test_the_word_in_text_is_fine(self):
+        assert uploads.check_upload(upload("lesson.pdf", pdf_bytes("We teach JavaScript"))).extension == "pdf"
