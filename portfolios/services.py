@@ -490,6 +490,13 @@ def application_submit(*, application, actor, declaration: bool, equality_declar
     """
 
     def check(locked):
+        # scheduled -> submitted is in TRANSITIONS (an admin taking it off a meeting), not a submission
+        if locked.state not in (State.DRAFT, State.FURTHER_INFORMATION):
+            raise TransitionNotAllowed(
+                f"This application is {locked.get_state_display().lower()}, so it cannot be submitted again. "
+                "Nothing has changed.",
+                code="transition",
+            )
         if not permissions.can_submit(actor, locked):
             raise PermissionDenied("Only your school's SLT lead can submit the application")
         locked.declaration = bool(declaration)

@@ -825,6 +825,12 @@ def decision_record(
             meeting = item.meeting
             if meeting.is_cancelled:
                 raise ValidationError("This meeting is cancelled. No decision can be recorded.")
+            # A school may withdraw after its application was placed on the agenda.
+            if item.application.state in (*Application.CLOSED_STATES, Application.State.DRAFT):
+                raise ValidationError(
+                    f"{item.application.school.name}'s application is {item.application.get_state_display().lower()}, "
+                    "so the group cannot decide it. No decision has been recorded."
+                )
             if timezone.localdate() < meeting.date:
                 raise ValidationError(
                     f"The meeting is on {meeting.date:%-d %B %Y}. Decisions are recorded at the meeting."
