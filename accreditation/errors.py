@@ -33,3 +33,8 @@ def bad_request(request, exception=None):
         advice = "Go back and try again."
     context = {"heading": heading, "message": message, "advice": advice, "back": request.path}
     return render(request, "errors/400.html", context, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (an old tab, or another site posting): nothing saved."""
+    return render(request, "errors/403_csrf.html", {"back": request.path}, status=403)
