@@ -17,7 +17,7 @@ from accreditation.permissions import is_hw_admin
 from schools.models import School
 
 from . import dates, permissions
-from .models import Application, CriteriaSet, CriterionResponse, EvidenceItem
+from .models import Application, CriteriaSet, Criterion, CriterionResponse, EvidenceItem
 
 # A link to a response that is not open for editing freezes the evidence item: it is part of a
 # submitted (or decided) portfolio. Withdrawn applications free their evidence.
@@ -48,7 +48,16 @@ def school_for_portfolio(user, school_id) -> School:
 
 
 def evidence_for_school(school):
-    return EvidenceItem.objects.filter(school=school).prefetch_related("criteria").select_related("uploaded_by")
+    """The library's rows: only the columns its table shows, and each item's criterion numbers."""
+    return (
+        EvidenceItem.objects.filter(school=school)
+        .only("pk", "school_id", "title", "kind", "produced_on", "stale_from")
+        # A plain list per item (to_attr): iterating item.criteria.all in the template would build a
+        # manager and a queryset per row, a third of the page's time at 200 rows.
+        .prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.only("pk", "number"), to_attr="criterion_list")
+        )
+    )
 
 
 def evidence_get_for_user(user, pk) -> EvidenceItem:
