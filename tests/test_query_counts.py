@@ -175,3 +175,37 @@ def test_counts_do_not_grow_with_the_data(client_factory):
     small, _, _ = counts_at(client_factory, SIZES[0])
     large, _, _ = counts_at(client_factory, SIZES[1])
     assert small == large
+
+
+def lapse_queries(size) -> tuple[int, int]:
+    """Queries the nightly award lapse makes when `size` awards have expired, and the audit
+    entries it wrote."""
+    from accreditation.models import AuditEvent
+    from validation.awards_jobs import awards_lapse
+
+    build(size)
+    after_expiry = timezone.localdate() + timedelta(days=1001)
+    with CaptureQueriesContext(connection) as queries:
+        lapsed = awards_lapse(as_of=after_expiry)
+    assert lapsed == size
+    assert Award.objects.filter(status=Award.Status.LAPSED).count() == size
+    entries = AuditEvent.objects.filter(action="award.lapsed")
+    assert all(e.target_type == "validation.award" and "expired" in e.summary for e in entries)
+    return len(queries), entries.count()
+
+
+def test_the_award_lapse_writes_its_audit_entries_in_one_insert():
+    small, small_entries = lapse_queries(SIZES[0])
+    Award.objects.all().delete()
+    from accreditation.models import AuditEvent
+
+    AuditEvent.objects.all().delete()
+    large, large_entries = lapse_queries(SIZES[1])
+    assert (small_entries, large_entries) == SIZES
+    assert small == large
+
+
+def test_the_library_lists_each_items_criterion_numbers(client_factory):
+    _, pages, _ = counts_at(client_factory, SIZES[0])
+    for number in range(1, 9):
+        assert f'<td class="govuk-table__cell">{number}</td>'.encode() in pages["evidence_library"]
