@@ -709,10 +709,13 @@ READING = [
     "small data; now 14 queries, `validation.selectors.minutes_for_meeting` and "
     "`validation.permissions.decision_checker`); the task list fetched every linked item's criteria it "
     "never shows (now only the dates, `portfolios.selectors.task_list`; 59 ms to 39 ms in-process).",
-    "The evidence library (200 rows) and the task list are bound by Django template rendering and model "
-    "instances for 200 items (about 0.4 ms a row), not by SQL (11 queries, about 20 ms): no small fix "
-    "reaches 3x a 6 ms floor. Paging the library (say 50 a page) or a cached fragment per item would; "
-    "both change what people see, so they are left for a decision.",
+    "The evidence library read every column of 200 items, their uploaders, and iterated each item's "
+    "criteria through a related manager (a queryset built per row); it now reads only the columns its table "
+    "shows and the criterion numbers into a plain list per item (`portfolios.selectors.evidence_for_school`): "
+    "50 to 39 ms in-process at 200 items. What is left of the library and the task list is Django template "
+    "rendering and model instances for 200 items plus 11 queries: no small fix reaches 3x a 5 ms floor. "
+    "Paging the library (say 50 a page) or a cached fragment per item would; both change what people see, "
+    "so they are left for a decision.",
     "p95 at 16 clients: 2 sync workers serve 2 requests at once and the load generator and PostgreSQL "
     "share the same 2 cores, so 16 clients queue about 8 deep: p95 is roughly 8 times the single-client "
     "time. Under 150 ms at 16 clients needs pages near 15 ms or more cores/workers; even the floor's "
@@ -720,10 +723,12 @@ READING = [
     "The portfolio PDF is WeasyPrint laying out 42 pages: the portal's part (queries and the template) is "
     "the difference from WeasyPrint alone, about 10%. Under 3 s would need a shorter document (the "
     "evidence as a table rather than a block per item) or a faster renderer.",
-    "The award lapse sweep (`validation.awards_jobs.awards_lapse`) locks the due rows, updates them in one "
-    "statement, then writes one audit entry per award (79 INSERTs here): that, not the UPDATE, is its ratio. "
-    "In milliseconds it is small (tens of ms for 79 awards; a real night lapses a handful); audit entries "
-    "written with one bulk insert would bring it near the statement. Left to the jobs issue's owner.",
+    "The award lapse sweep (`validation.awards_jobs.awards_lapse`) locks and reads the due rows once, "
+    "updates them in one statement and writes its audit entries (one per award) with one bulk INSERT "
+    "(`accreditation.audit.record_many`); it used to write them one INSERT at a time (21.5x the statement "
+    "with 79 awards). It still does more than the bare UPDATE it is compared with (the lock, the read and "
+    "the audit rows), which is its ratio; `tests/test_query_counts.py` pins that its queries do not grow "
+    "with the number of awards.",
     "Two full runs minutes apart differed by up to 2-3x in absolute page times (load average 5-6 from other "
     "suites); the ratios are steadier but not immune.",
     "The admin dashboard and the award lapse sweep were being built by other engineers during this work; "
