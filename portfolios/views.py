@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accreditation.downloads import private_download, stored_file_response
 from accreditation.permissions import is_hw_admin
 from schools.models import School
 from schools.selectors import school_for_user
@@ -27,13 +27,6 @@ def _refuse(form, error: ValidationError):
 def _bound(request):
     """Form data only for a POST (an empty POST still binds, so its errors show)."""
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
-
-
-def _nosniff(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required
@@ -247,13 +240,7 @@ def evidence_download(request, pk):
     if not item.file:
         raise Http404("No file")
     services.evidence_download_record(actor=request.user, item=item, via="evidence library")
-    response = FileResponse(
-        default_storage.open(item.file.name, "rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or "application/octet-stream",
-    )
-    return _nosniff(response)
+    return stored_file_response(item.file.name, filename=item.original_name, content_type=item.content_type)
 
 
 @login_required
@@ -396,7 +383,7 @@ def export_pdf(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     response = HttpResponse(exports.portfolio_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "pdf")}"'
-    return _nosniff(response)
+    return private_download(response)
 
 
 @login_required
@@ -405,7 +392,7 @@ def export_zip(request, pk):
     services.evidence_download_record(actor=request.user, application=application, via="portfolio export")
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
-    return _nosniff(response)
+    return private_download(response)
 
 
 @login_required

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accreditation import throttle
+from accreditation.downloads import stored_file_response
 from accreditation.middleware import client_ip
 from accreditation.permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
 
@@ -434,14 +435,11 @@ def welcome_pack_delete(request, resource_id):
 @login_required
 def welcome_pack_download(request, resource_id):
     resource = selectors.welcome_pack_resource_for_download(request.user, resource_id)
-    response = FileResponse(
-        resource.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        resource.file.name,
         filename=resource.file_name or resource.file.name.rsplit("/", 1)[-1],
+        content_type=resource.content_type,
     )
-    response["Content-Type"] = resource.content_type or "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Eligibility rules ----------------------------------------------------------------------

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accreditation.downloads import private_download, stored_file_response
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
@@ -443,13 +443,7 @@ def review_evidence(request, pk, evidence_id):
     if not item.file:
         raise Http404("No file")
     portfolio_services.evidence_download_record(actor=request.user, item=item, via="review")
-    response = FileResponse(
-        default_storage.open(item.file.name, "rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type or "application/octet-stream",
-    )
-    return _nosniff(response)
+    return stored_file_response(item.file.name, filename=item.original_name, content_type=item.content_type)
 
 
 @login_required
@@ -457,7 +451,7 @@ def review_portfolio_pdf(request, pk):
     application = selectors.review_get_for_user(request.user, pk).agenda_item.application
     response = HttpResponse(exports.portfolio_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "pdf")}"'
-    return _nosniff(response)
+    return private_download(response)
 
 
 @login_required
@@ -466,14 +460,7 @@ def review_evidence_zip(request, pk):
     portfolio_services.evidence_download_record(actor=request.user, application=application, via="review")
     response = StreamingHttpResponse(exports.evidence_zip_chunks(application), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "zip")}"'
-    return _nosniff(response)
-
-
-def _nosniff(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_download(response)
 
 
 # The meeting ---------------------------------------------------------------------------------
@@ -538,7 +525,7 @@ def minutes(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     response = HttpResponse(services.minutes_pdf(meeting), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.date:%Y-%m-%d}.pdf"'
-    return _nosniff(response)
+    return private_download(response)
 
 
 # Publishing ----------------------------------------------------------------------------------
@@ -592,13 +579,11 @@ def feedback_letter(request, pk):
         permissions.can_release_feedback(request.user) or is_school_member(request.user, decision.application.school)
     ):
         raise Http404("No such letter")
-    response = FileResponse(
-        default_storage.open(decision.letter_file, "rb"),
-        as_attachment=True,
+    return stored_file_response(
+        decision.letter_file,
         filename=f"feedback-{decision.application.school.urn}-{decision.meeting.date:%Y-%m-%d}.pdf",
         content_type="application/pdf",
     )
-    return _nosniff(response)
 
 
 # Awards and the register ---------------------------------------------------------------------
@@ -609,7 +594,7 @@ def certificate(request, pk):
     award = selectors.award_get_for_user(request.user, pk)
     response = HttpResponse(services.certificate_pdf(award), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{award.school.urn}-{award.awarded_on:%Y}.pdf"'
-    return _nosniff(response)
+    return private_download(response)
 
 
 @require_GET
