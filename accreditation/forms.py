@@ -13,8 +13,10 @@ from django.utils import timezone
 class GDSDateField(DateInputField):
     """The GOV.UK date input (day, month, year) with messages naming the date asked for.
 
-    `what` completes "Enter ..." ("the date of the inspection"); an impossible date such as 31 2
-    says "... must be a real date" rather than Python's "day is out of range for month".
+    `what` completes "Enter ..." ("the date of the inspection"); a partly filled date asks for the
+    missing part; an impossible date such as 31 2, letters or a 2-digit year say "... must be a real
+    date" rather than Python's "day is out of range for month". `not_future` refuses dates after
+    today; `earliest_year` (a class attribute) refuses years before it.
     """
 
     earliest_year = None
@@ -25,13 +27,20 @@ class GDSDateField(DateInputField):
         super().__init__(**kwargs)
         self.error_messages["required"] = f"Enter {what}"
         self.error_messages["incomplete"] = f"Enter {what} as a day, month and year"
+        for part in self.fields:  # letters in a box: "... must be a real date", from compress()
+            part.validators = []
 
     def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
+        parts = [str(p).strip() for p in (data_list or ()) if p not in (None, "")]
+        if not parts:
             return None
+        if len(parts) < 3:
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = parts
         name = self.what[:1].upper() + self.what[1:]
         try:
+            if len(year) != 4:
+                raise ValueError("a 4-digit year")
             value = date(day=int(day), month=int(month), year=int(year))
         except ValueError as error:
             raise ValidationError(f"{name} must be a real date", code="invalid_date") from error

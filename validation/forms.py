@@ -1,12 +1,9 @@
-from datetime import date
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.db import models
 
-from accreditation.forms import GDSFormMixin
+from accreditation.forms import GDSDateField, GDSFormMixin
 from accreditation.models import User
 from schools.models import School
 
@@ -184,36 +181,11 @@ class AcademicYearForm(GDSFormMixin, forms.Form):
         return term_dates.academic_year_label(first_year)
 
 
-class GOVUKDateField(DateInputField):
-    """The GOV.UK date input (day, month and year boxes), with messages naming the date asked for."""
+class GOVUKDateField(GDSDateField):
+    """The GOV.UK date input for meetings and due dates, which are usually in the future."""
 
     def __init__(self, *, what, **kwargs):
-        self.what = what
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter {what}"
-        self.error_messages["incomplete"] = f"Enter {what} as a day, month and year"
-        for part in self.fields:  # letters in a box: "... must be a real date", from compress()
-            part.validators = []
-
-    def clean(self, value):
-        filled = [v for v in (value or ()) if v not in self.empty_values]
-        if isinstance(value, list | tuple) and filled and len(filled) < len(self.fields):
-            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
-        return super().clean(value)
-
-    def compress(self, data_list):
-        parts = [str(p).strip() for p in (data_list or ()) if p not in (None, "")]
-        if not parts:
-            return None
-        if len(parts) < 3:
-            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
-        day, month, year = parts
-        try:
-            if len(year) != 4:
-                raise ValueError("a 4-digit year")
-            return date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
-            raise forms.ValidationError(f"{self.what[:1].upper()}{self.what[1:]} must be a real date") from error
+        super().__init__(what=what, not_future=False, **kwargs)
 
 
 class MeetingForm(GDSFormMixin, forms.ModelForm):
