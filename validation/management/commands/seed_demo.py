@@ -15,7 +15,7 @@ from portfolios.models import Application, EvidenceItem
 from schools import services as school_services
 from schools.models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
 from validation import services as validation_services
-from validation.models import Conflict, GroupMember, Team
+from validation.models import AgendaItem, Award, Conflict, Decision, GroupMember, Meeting, Team
 
 DEMO_PASSWORD = "anti-bullying-demo"  # noqa: S105 - published demo password; refused when DEBUG is off
 
@@ -26,6 +26,17 @@ VALIDATORS = [
     ("validator.send@example.org", "Sophie", "Evans", "send"),
     ("validator.governance@example.org", "Gareth", "Owen", "school-governance"),
 ]
+ACCREDITED = {
+    "urn": 990004,
+    "name": "Brookfield Junior School (demo)",
+    "street": "Brook Lane",
+    "town": "Hitchin",
+    "postcode": "SG4 9ZZ",
+    "district": "North Hertfordshire",
+    "head_teacher": "Mr Ian Price",
+    "governor_name": "Mrs Joy Patel",
+    "lead": ("lead@brookfield.example.org", "Bea", "Ford", "Deputy Head"),
+}
 SCHOOLS = [
     {
         "urn": 990001,
@@ -201,6 +212,7 @@ class Command(BaseCommand):
         self.validating_group()
         self.portfolio()
         self.agenda()
+        logins.append(self.accredited())
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -295,6 +307,89 @@ class Command(BaseCommand):
             )
         # Places it if it is still waiting (no meeting could take it before); otherwise nothing.
         validation_services.agenda_place_waiting(by=None)
+
+    def accredited(self):
+        """Brookfield, accredited at the last meeting of 2025-26, so the public register, the
+        certificate and its verification page, the dashboard's awards and the expiry jobs have
+        something to show. The meeting's decision is written as its record, then released through
+        the real service (which makes the award and the feedback letter)."""
+        spec = ACCREDITED
+        school, _ = School.objects.update_or_create(
+            urn=spec["urn"],
+            defaults={
+                "name": spec["name"],
+                "la_code": settings.LOCAL_AUTHORITY_CODES[0],
+                "la_name": "Hertfordshire",
+                "phase": "Primary",
+                "type_name": "Community school",
+                "status": "Open",
+                "street": spec["street"],
+                "town": spec["town"],
+                "postcode": spec["postcode"],
+                "district": spec["district"],
+                "head_teacher": spec["head_teacher"],
+                "governor_name": spec["governor_name"],
+                "from_register": True,
+                "register_updated": datetime.date(2026, 9, 1),
+            },
+        )
+        Inspection.objects.get_or_create(
+            school=school,
+            inspected_on=datetime.date(2022, 11, 9),
+            defaults={"rule": EligibilityRule.objects.get(framework="ofsted-2019"), "judgement": "2"},
+        )
+        school_services.school_eligibility_refresh(school=school)
+        email, first, last, title = spec["lead"]
+        lead = self.person(email, first, last, title)
+        Membership.objects.update_or_create(
+            user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
+        )
+        login = (f"{school.name}: SLT lead (accredited)", email)
+        if Award.objects.filter(school=school).exists():
+            return login
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        validation_services.meetings_schedule(academic_year="2025-26", by=None)
+        meeting = Meeting.objects.filter(academic_year="2025-26").order_by("-date").first()
+        upload = SimpleUploadedFile("Brookfield review.pdf", demo_pdf("Brookfield review"), "application/pdf")
+        [item] = portfolio_services.evidence_add_files(
+            school=school,
+            actor=lead,
+            files=[upload],
+            title="Anti-bullying review 2025",
+            description="Demo evidence.",
+            produced_on=meeting.date - datetime.timedelta(days=200),
+            impact="Pupils report bullying sooner and say staff act on it.",
+            criteria=list(portfolio_selectors.current_criteria_set().criteria.all()),
+        )
+        application = portfolio_services.application_start(school=school, actor=lead)
+        for response in application.responses.all():
+            portfolio_services.response_update(
+                response=response,
+                actor=lead,
+                self_evaluation=f"How Brookfield meets criterion {response.criterion.number} (demo).",
+                evidence=[item],
+            )
+        portfolio_services.application_submit(
+            application=application, actor=lead, declaration=True, equality_declaration=True
+        )
+        application.refresh_from_db()
+        portfolio_services.application_list_for_meeting(application=application, meeting_date=meeting.date, actor=admin)
+        agenda_item = AgendaItem.objects.create(
+            meeting=meeting, application=application, submitted_at=application.submitted_at, placed_by=admin
+        )
+        application.refresh_from_db()
+        portfolio_services.application_start_review(application=application, actor=admin)
+        decision = Decision.objects.create(
+            agenda_item=agenda_item,
+            meeting=meeting,
+            application=application,
+            outcome=Decision.Outcome.ACCREDITED,
+            strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
+            areas_for_future="Involve parents in the annual review of the policy.",
+            recorded_by=admin,
+        )
+        validation_services.decision_release(decision=decision, by=admin)
+        return login
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
