@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accreditation.csv_export import csv_response
+from accreditation.decorators import admin_required
 
 from . import returns_charts as charts
 from . import returns_permissions as permissions
@@ -14,7 +15,6 @@ from .models import IncidentType, Term
 from .returns import parse_academic_year, propose_terms
 from .returns_forms import AddYearForm, IncidentReturnForm, IncidentTypeForm, TermForm
 from .selectors import school_for_user
-from .views import admin_required
 
 
 def _posted(request):

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accreditation import throttle
+from accreditation.decorators import admin_required
 from accreditation.downloads import stored_file_response
 from accreditation.middleware import client_ip
 from accreditation.permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
@@ -34,17 +35,6 @@ REGISTRATION_DONE = "registration_done"
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_hw_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def manager_required(view):

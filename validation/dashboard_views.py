@@ -1,10 +1,7 @@
 """The H&W admins' dashboard, CSV exports and evidence retention pages."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,23 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.charts import Bar, bar_chart
 from accreditation.csv_export import csv_response
-from accreditation.permissions import is_hw_admin
+from accreditation.decorators import admin_required
 from portfolios import retention as evidence_retention
 
 from . import dashboard as figures
 from . import retention
 from .dashboard_forms import EXPORT_FORMS, RetentionPreviewForm, RetentionScheduleForm
-
-
-def hw_admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_hw_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _charts(data):
@@ -61,7 +47,7 @@ def _charts(data):
 
 
 @require_GET
-@hw_admin_required
+@admin_required
 def dashboard(request):
     data = figures.dashboard(timezone.localdate())
     return render(request, "validation/dashboard/dashboard.html", {**data, "charts": _charts(data)})
@@ -76,13 +62,13 @@ def _export_forms(data=None, bound=None):
 
 
 @require_GET
-@hw_admin_required
+@admin_required
 def exports(request):
     return render(request, "validation/exports/exports.html", {"forms": _export_forms(), "bad_form": None})
 
 
 @require_GET
-@hw_admin_required
+@admin_required
 def export_download(request, name):
     if name not in EXPORT_FORMS:
         raise Http404("No such export")
@@ -95,7 +81,7 @@ def export_download(request, name):
 
 
 @require_GET
-@hw_admin_required
+@admin_required
 def retention_preview(request):
     form = RetentionPreviewForm(request.GET if "as_of" in request.GET else None)
     as_of = form.cleaned_data["as_of"] if form.is_valid() else timezone.localdate()
@@ -113,7 +99,7 @@ def retention_preview(request):
 
 
 @require_POST
-@hw_admin_required
+@admin_required
 def retention_run_now(request):
     result = retention.retention_run(as_of=timezone.localdate(), force=True)
     if result.files:
@@ -125,7 +111,7 @@ def retention_run_now(request):
     return redirect("validation:retention_preview")
 
 
-@hw_admin_required
+@admin_required
 def retention_schedule(request):
     schedule = evidence_retention.schedule_get()
     initial = {
