@@ -597,17 +597,7 @@ def reviewers_assign(*, item: AgendaItem, by: User | None = None) -> list[Review
         chosen = _choose(reviewer_candidates(item), {r.member.team_id for r in existing}, missing)
         reviews = []
         for member in chosen:
-            review = Review.objects.create(agenda_item=item, member=member, assigned_by=by)
-            review.agenda_item = item
-            audit.record(
-                actor=by,
-                action="review.assigned",
-                target=review,
-                summary=f"{member.user} to review {item.application.school.name}",
-                data={"member": member.pk, "item": item.pk},
-            )
-            _notify_reviewer(review)
-            reviews.append(review)
+            reviews.append(_review_create(item=item, member=member, by=by))
     return reviews
 
 
@@ -643,6 +633,11 @@ def review_assign(*, item: AgendaItem, member: GroupMember, by: User, replacing:
         replacing.delete()
     elif Review.objects.filter(agenda_item=item).count() >= REVIEWERS_PER_APPLICATION:
         raise ValidationError("This application already has two reviewers. Choose which one to replace.")
+    return _review_create(item=item, member=member, by=by)
+
+
+def _review_create(*, item: AgendaItem, member: GroupMember, by: User | None) -> Review:
+    """Assign one reviewer: the review row, an audit entry and the reviewer's email."""
     review = Review.objects.create(agenda_item=item, member=member, assigned_by=by)
     review.agenda_item = item
     audit.record(
