@@ -29,12 +29,15 @@ VALIDATORS = [
 ACCREDITED = {
     "urn": 990004,
     "name": "Brookfield Junior School (demo)",
+    "phase": "Primary",
+    "type_name": "Community school",
     "street": "Brook Lane",
     "town": "Hitchin",
     "postcode": "SG4 9ZZ",
     "district": "North Hertfordshire",
     "head_teacher": "Mr Ian Price",
     "governor_name": "Mrs Joy Patel",
+    "inspected_on": datetime.date(2022, 11, 9),
     "lead": ("lead@brookfield.example.org", "Bea", "Ford", "Deputy Head"),
 }
 SCHOOLS = [
@@ -161,33 +164,7 @@ class Command(BaseCommand):
             logins.append((f"Validator ({Team.objects.get(slug=team_slug).name})", email))
 
         for spec in SCHOOLS:
-            school, _ = School.objects.update_or_create(
-                urn=spec["urn"],
-                defaults={
-                    "name": spec["name"],
-                    "la_code": settings.LOCAL_AUTHORITY_CODES[0],
-                    "la_name": "Hertfordshire",
-                    "phase": spec["phase"],
-                    "type_name": spec["type_name"],
-                    "status": "Open",
-                    "street": spec["street"],
-                    "town": spec["town"],
-                    "postcode": spec["postcode"],
-                    "district": spec["district"],
-                    "head_teacher": spec["head_teacher"],
-                    "governor_name": spec["governor_name"],
-                    # As if imported from the register of schools, like every real school (no warning to check).
-                    "from_register": True,
-                    "register_updated": datetime.date(2026, 9, 1),
-                },
-            )
-            # A good 2019-framework inspection, so the demo schools are eligible to submit.
-            Inspection.objects.get_or_create(
-                school=school,
-                inspected_on=datetime.date(2023, 3, 15),
-                defaults={"rule": EligibilityRule.objects.get(framework="ofsted-2019"), "judgement": "2"},
-            )
-            school_services.school_eligibility_refresh(school=school)
+            school = self.school(spec)
             for key, role in (("lead", Membership.Role.LEAD), ("colleague", Membership.Role.CONTRIBUTOR)):
                 email, first, last, title = spec[key]
                 user = self.person(email, first, last, title)
@@ -224,6 +201,36 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<{width}}  {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"  One registration is waiting for approval: {PENDING['school_name']}")
+
+    def school(self, spec):
+        """A demo school as if imported from the register, with a good 2019-framework inspection so
+        it is eligible to submit."""
+        school, _ = School.objects.update_or_create(
+            urn=spec["urn"],
+            defaults={
+                "name": spec["name"],
+                "la_code": settings.LOCAL_AUTHORITY_CODES[0],
+                "la_name": "Hertfordshire",
+                "phase": spec["phase"],
+                "type_name": spec["type_name"],
+                "status": "Open",
+                "street": spec["street"],
+                "town": spec["town"],
+                "postcode": spec["postcode"],
+                "district": spec["district"],
+                "head_teacher": spec["head_teacher"],
+                "governor_name": spec["governor_name"],
+                "from_register": True,
+                "register_updated": datetime.date(2026, 9, 1),
+            },
+        )
+        Inspection.objects.get_or_create(
+            school=school,
+            inspected_on=spec.get("inspected_on", datetime.date(2023, 3, 15)),
+            defaults={"rule": EligibilityRule.objects.get(framework="ofsted-2019"), "judgement": "2"},
+        )
+        school_services.school_eligibility_refresh(school=school)
+        return school
 
     def validating_group(self):
         """The 2026-27 meetings and one declared conflict (Vikram is a governor at Oakfield)."""
@@ -314,31 +321,7 @@ class Command(BaseCommand):
         something to show. The meeting's decision is written as its record, then released through
         the real service (which makes the award and the feedback letter)."""
         spec = ACCREDITED
-        school, _ = School.objects.update_or_create(
-            urn=spec["urn"],
-            defaults={
-                "name": spec["name"],
-                "la_code": settings.LOCAL_AUTHORITY_CODES[0],
-                "la_name": "Hertfordshire",
-                "phase": "Primary",
-                "type_name": "Community school",
-                "status": "Open",
-                "street": spec["street"],
-                "town": spec["town"],
-                "postcode": spec["postcode"],
-                "district": spec["district"],
-                "head_teacher": spec["head_teacher"],
-                "governor_name": spec["governor_name"],
-                "from_register": True,
-                "register_updated": datetime.date(2026, 9, 1),
-            },
-        )
-        Inspection.objects.get_or_create(
-            school=school,
-            inspected_on=datetime.date(2022, 11, 9),
-            defaults={"rule": EligibilityRule.objects.get(framework="ofsted-2019"), "judgement": "2"},
-        )
-        school_services.school_eligibility_refresh(school=school)
+        school = self.school(spec)
         email, first, last, title = spec["lead"]
         lead = self.person(email, first, last, title)
         Membership.objects.update_or_create(
