@@ -38,3 +38,13 @@ def bad_request(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form sent without its security token (an old tab, or another site posting): nothing saved."""
     return render(request, "errors/403_csrf.html", {"back": request.path}, status=403)
+
+
+class Refusal(Exception):
+    """A request the rules refuse. The message is written for the person who asked and is shown
+    to them as it is; several problems at once are kept in `messages`, each shown on its own.
+    Every domain refusal is a Refusal (or a subclass, where a caller branches on the kind)."""
+
+    def __init__(self, message):
+        self.messages = [str(m) for m in message] if isinstance(message, list | tuple) else [str(message)]
+        super().__init__(" ".join(self.messages))

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "schools.apps.SchoolsConfig",
     "portfolios.apps.PortfoliosConfig",
     "validation.apps.ValidationConfig",
+    "insight.apps.InsightConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

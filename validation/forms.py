@@ -9,7 +9,7 @@ from schools.models import School
 
 from . import selectors, term_dates
 from .models import Conflict, CriterionJudgement, Decision, GroupMember, Meeting, Review, Team
-from .services import check_meeting
+from .services.meetings import check_meeting
 
 
 class TeamChoiceField(forms.ModelChoiceField):

@@ -60,7 +60,7 @@ def member_invite(request):
     if request.method == "POST" and form.is_valid():
         try:
             member = services.member_invite(**form.cleaned_data, invited_by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{member.user} has been added to the group and sent an email.")
@@ -87,7 +87,7 @@ def member_team(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.member_change_team(member=member, team=form.cleaned_data["team"], by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("team", str(error))
         else:
             messages.success(request, f"{member.user} is now in {form.cleaned_data['team'].name}.")
@@ -102,7 +102,7 @@ def member_set_active(request, pk, active):
     member = get_object_or_404(GroupMember.objects.select_related("user"), pk=pk)
     try:
         services.member_set_active(member=member, active=active, by=request.user)
-    except services.ValidationError as error:
+    except services.Refusal as error:
         messages.error(request, str(error))
     else:
         state = "reactivated" if active else "deactivated"
@@ -118,7 +118,7 @@ def teams(request):
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(name=form.cleaned_data["name"], by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("name", str(error))
         else:
             messages.success(request, f"The team {team.name} has been added.")
@@ -134,7 +134,7 @@ def team_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.team_rename(team=team, name=form.cleaned_data["name"], by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("name", str(error))
         else:
             messages.success(request, f"The team is now called {team.name}.")
@@ -149,7 +149,7 @@ def team_set_active(request, pk, active):
     team = get_object_or_404(Team, pk=pk)
     try:
         services.team_set_active(team=team, active=active, by=request.user)
-    except services.ValidationError as error:
+    except services.Refusal as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -187,7 +187,7 @@ def conflict_declare(request, pk=None):
             conflict = services.conflict_declare(
                 member=member, school=data["school"], kind=data["kind"], details=data["details"], by=request.user
             )
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("school_query", str(error))
         else:
             messages.success(request, f"Conflict of interest with {conflict.school.name} declared.")
@@ -202,7 +202,7 @@ def conflict_withdraw(request, pk):
     _require(permissions.can_declare_conflict(request.user, conflict.member))
     try:
         services.conflict_withdraw(conflict=conflict, by=request.user)
-    except services.ValidationError as error:
+    except services.Refusal as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Conflict of interest with {conflict.school.name} withdrawn.")
@@ -294,7 +294,7 @@ def meeting_edit(request, pk):
             updated = services.meeting_update(
                 meeting=meeting, by=request.user, **{f: form.cleaned_data[f] for f in MeetingForm.Meta.fields}
             )
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{updated} has been updated.")
@@ -351,7 +351,7 @@ def agenda_move(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_move(item=item, meeting=form.cleaned_data["meeting"], by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("meeting", str(error))
         else:
             messages.success(request, f"{item.application.school.name} moved to the {form.cleaned_data['meeting']}.")
@@ -376,7 +376,7 @@ def reviewer_assign(request, pk, review_pk=None):
             review = services.review_assign(
                 item=item, member=form.cleaned_data["member"], by=request.user, replacing=replacing
             )
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("member", str(error))
         else:
             messages.success(
@@ -418,7 +418,7 @@ def review(request, pk):
                 recommendation=form.cleaned_data["recommendation"],
                 comment=form.cleaned_data["comment"],
             )
-        except services.ValidationError as error:
+        except services.Refusal as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
@@ -475,7 +475,7 @@ def attendance(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(meeting=meeting, members=form.cleaned_data["members"], by=request.user)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             form.add_error("members", str(error))
         else:
             messages.success(request, f"Attendance saved: {len(form.cleaned_data['members'])} members present.")
@@ -504,7 +504,7 @@ def decision_record(request, pk):
                 strengths=data["strengths"],
                 areas_for_future=data["areas_for_future"],
             )
-        except services.ValidationError as error:
+        except services.Refusal as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
@@ -546,7 +546,7 @@ def feedback(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_update_letter(decision=decision, by=request.user, **form.cleaned_data)
-        except services.ValidationError as error:
+        except services.Refusal as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
@@ -563,7 +563,7 @@ def feedback_release(request, pk):
     decision = selectors.decision_get(pk)
     try:
         services.decision_release(decision=decision, by=request.user)
-    except services.ValidationError as error:
+    except services.Refusal as error:
         _error_messages(request, error)
         return redirect("validation:feedback", pk=decision.pk)
     messages.success(

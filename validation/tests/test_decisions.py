@@ -169,7 +169,7 @@ class TestMove:
         Meeting.objects.filter(pk=later.pk).update(capacity=1)
         _, other = submitted("Other School")
         AgendaItem.objects.create(meeting=later, application=other, submitted_at=other.submitted_at)
-        with pytest.raises(services.ValidationError, match="is full"):
+        with pytest.raises(services.Refusal, match="is full"):
             services.agenda_move(item=item, meeting=later, by=admin)
         item.refresh_from_db()
         assert item.meeting.date == date(2026, 10, 7)
@@ -177,10 +177,10 @@ class TestMove:
     def test_moving_to_a_cancelled_meeting_or_one_whose_cutoff_was_before_submission_is_refused(self, placed, admin):
         _, item = placed
         cancelled = meeting(date(2026, 12, 9), cutoff=date(2026, 11, 18), status=Meeting.Status.CANCELLED)
-        with pytest.raises(services.ValidationError, match="cancelled"):
+        with pytest.raises(services.Refusal, match="cancelled"):
             services.agenda_move(item=item, meeting=cancelled, by=admin)
         early = meeting(date(2026, 9, 30), cutoff=date(2026, 8, 28))
-        with pytest.raises(services.ValidationError, match="before the application was submitted"):
+        with pytest.raises(services.Refusal, match="before the application was submitted"):
             services.agenda_move(item=item, meeting=early, by=admin)
         item.application.refresh_from_db()
         assert item.application.meeting_date == date(2026, 10, 7)
@@ -217,7 +217,7 @@ class TestReviewers:
         taken = set(item.reviews.values_list("member_id", flat=True))
         spare = [m for m in members if m.pk not in taken]
         ConflictFactory(member=spare[0], school=item.application.school)
-        with pytest.raises(services.ValidationError, match="conflict of interest"):
+        with pytest.raises(services.Refusal, match="conflict of interest"):
             services.review_assign(item=item, member=spare[0], by=admin, replacing=review)
         assert Review.objects.filter(pk=review.pk).exists()
         new = services.review_assign(item=item, member=spare[1], by=admin, replacing=review)
@@ -241,7 +241,7 @@ class TestReview:
         )
         review.refresh_from_db()
         assert review.saved_at and not review.is_submitted
-        with pytest.raises(services.ValidationError) as caught:
+        with pytest.raises(services.Refusal) as caught:
             services.review_save(
                 review=review,
                 by=review.member.user,
@@ -257,7 +257,7 @@ class TestReview:
         review_all(item)
         review.refresh_from_db()
         assert review.is_submitted and review.recommendation == "further_information"
-        with pytest.raises(services.ValidationError, match="cannot be changed"):
+        with pytest.raises(services.Refusal, match="cannot be changed"):
             services.review_save(
                 review=review,
                 by=review.member.user,
@@ -291,7 +291,7 @@ class TestDecision:
         _, item = placed
         clock.move_to(at(date(2026, 10, 7)), tick=False)
         services.attendance_record(meeting=item.meeting, members=members[:2], by=admin)  # one team only
-        with pytest.raises(services.ValidationError, match="Not quorate"):
+        with pytest.raises(services.Refusal, match="Not quorate"):
             decide(item, admin)
         services.attendance_record(meeting=item.meeting, members=members[:3], by=admin)
         assert decide(item, admin).outcome == "further_information"
@@ -304,10 +304,10 @@ class TestDecision:
         services.attendance_record(meeting=item.meeting, members=members[:3], by=admin)
         quorum = selectors.quorum_for_item(item)
         assert quorum.recused == [clarke] and not quorum.met, "Clarke was the only other team"
-        with pytest.raises(services.ValidationError, match="Not quorate"):
+        with pytest.raises(services.Refusal, match="Not quorate"):
             decide(item, admin)
         services.attendance_record(meeting=item.meeting, members=members, by=admin)
-        with pytest.raises(services.ValidationError, match="You have a conflict of interest"):
+        with pytest.raises(services.Refusal, match="You have a conflict of interest"):
             decide(item, clarke.user)
         assert not Decision.objects.exists()
         decision = decide(item, members[0].user)
@@ -317,10 +317,10 @@ class TestDecision:
     def test_a_decision_before_the_meeting_or_incomplete_is_refused(self, placed, admin, members, clock):
         _, item = placed
         services.attendance_record(meeting=item.meeting, members=members, by=admin)
-        with pytest.raises(services.ValidationError, match="Decisions are recorded at the meeting"):
+        with pytest.raises(services.Refusal, match="Decisions are recorded at the meeting"):
             decide(item, admin)
         clock.move_to(at(date(2026, 10, 7)), tick=False)
-        with pytest.raises(services.ValidationError) as caught:
+        with pytest.raises(services.Refusal) as caught:
             decide(item, admin, criteria_numbers=[], information_needed="", strengths="")
         assert "Select the criteria that need further information" in caught.value.messages
         assert "Enter the strengths of the application" in caught.value.messages
@@ -331,7 +331,7 @@ class TestDecision:
         clock.move_to(at(date(2026, 10, 7)), tick=False)
         services.attendance_record(meeting=item.meeting, members=members, by=admin)
         decide(item, admin)
-        with pytest.raises(services.ValidationError, match="already recorded"):
+        with pytest.raises(services.Refusal, match="already recorded"):
             decide(item, members[0].user, outcome="accredited")
         assert Decision.objects.get().outcome == "further_information"
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -371,7 +371,7 @@ def test_two_decisions_racing_give_one(time_machine):
             barrier.wait()
             decide(item, user, outcome=outcome)
             results.append("ok")
-        except services.ValidationError as error:
+        except services.Refusal as error:
             results.append(str(error))
         finally:
             connection.close()
@@ -430,9 +430,9 @@ class TestRelease:
         assert mimetype == "application/pdf" and content.startswith(b"%PDF")
         decision.refresh_from_db()
         assert decision.letter_file.startswith("attachments/feedback/") and default_storage.exists(decision.letter_file)
-        with pytest.raises(services.ValidationError, match="was released"):
+        with pytest.raises(services.Refusal, match="was released"):
             services.decision_release(decision=decision, by=admin)
-        with pytest.raises(services.ValidationError, match="can no longer change"):
+        with pytest.raises(services.Refusal, match="can no longer change"):
             services.decision_update_letter(decision=decision, by=admin, strengths="x")
         assert not Award.objects.exists()
 
@@ -471,7 +471,7 @@ class TestAwards:
         _, _item, decision = decided
         Decision.objects.filter(pk=decision.pk).update(outcome="accredited", criteria_numbers=[])
         decision.refresh_from_db()
-        with pytest.raises(services.ValidationError, match="cannot be entered by hand"):
+        with pytest.raises(services.Refusal, match="cannot be entered by hand"):
             services.award_grant(decision=decision, by=admin, expires_on=date(2030, 1, 1))
         assert not Award.objects.exists()
 

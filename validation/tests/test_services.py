@@ -56,7 +56,7 @@ def test_invite_an_existing_admin_adds_them_and_tells_them_without_a_new_passwor
 
 def test_invite_refuses_a_person_already_in_the_group_and_saves_nothing():
     admin, member = AdminFactory(), GroupMemberFactory()
-    with pytest.raises(services.ValidationError, match="already a member"):
+    with pytest.raises(services.Refusal, match="already a member"):
         services.member_invite(
             email=member.user.email.upper(), first_name="a", last_name="b", team=team(), invited_by=admin
         )
@@ -66,7 +66,7 @@ def test_invite_refuses_a_person_already_in_the_group_and_saves_nothing():
 def test_invite_refuses_an_inactive_team_and_non_admins():
     admin = AdminFactory()
     old = Team.objects.create(name="Old team", slug="old", is_active=False)
-    with pytest.raises(services.ValidationError, match="no longer in use"):
+    with pytest.raises(services.Refusal, match="no longer in use"):
         services.member_invite(email="a@example.org", first_name="a", last_name="b", team=old, invited_by=admin)
     with pytest.raises(PermissionDenied):
         services.member_invite(
@@ -85,7 +85,7 @@ def test_change_team_and_deactivate_reactivate_write_audit_entries():
     assert not member.is_active
     assert not permissions.is_validator(User.objects.get(pk=member.user_id))
     assert member.user.is_active  # the account stays
-    with pytest.raises(services.ValidationError, match="already a deactivated"):
+    with pytest.raises(services.Refusal, match="already a deactivated"):
         services.member_set_active(member=member, active=False, by=admin)
     services.member_set_active(member=member, active=True, by=admin)
     actions = list(AuditEvent.objects.filter(target_id=str(member.pk)).values_list("action", flat=True))
@@ -96,7 +96,7 @@ def test_teams_are_added_renamed_and_taken_out_of_use():
     admin = AdminFactory()
     new = services.team_create(name="  Early   Years ", by=admin)
     assert new.name == "Early Years" and new.slug == "early-years"
-    with pytest.raises(services.ValidationError, match="already a team called"):
+    with pytest.raises(services.Refusal, match="already a team called"):
         services.team_create(name="early years", by=admin)
     services.team_rename(team=new, name="Early Years Foundation", by=admin)
     new.refresh_from_db()
@@ -113,7 +113,7 @@ def test_teams_are_added_renamed_and_taken_out_of_use():
 def test_member_of_an_out_of_use_team_cannot_be_reactivated_until_moved():
     admin = AdminFactory()
     member = GroupMemberFactory(is_active=False, team=Team.objects.create(name="Gone", slug="gone", is_active=False))
-    with pytest.raises(services.ValidationError, match="Move them to another team first"):
+    with pytest.raises(services.Refusal, match="Move them to another team first"):
         services.member_set_active(member=member, active=True, by=admin)
 
 
@@ -148,7 +148,7 @@ def test_admin_declares_on_a_members_behalf_but_another_member_cannot():
 def test_a_second_open_conflict_with_the_same_school_is_refused():
     member, school = GroupMemberFactory(), SchoolFactory()
     services.conflict_declare(member=member, school=school, kind="governor", by=member.user)
-    with pytest.raises(services.ValidationError, match="already declared"):
+    with pytest.raises(services.Refusal, match="already declared"):
         services.conflict_declare(member=member, school=school, kind="adviser", by=member.user)
     with pytest.raises(IntegrityError), transaction.atomic():
         Conflict.objects.create(member=member, school=school, kind="other", details="x")
@@ -157,11 +157,11 @@ def test_a_second_open_conflict_with_the_same_school_is_refused():
 
 def test_other_interest_needs_details_and_withdrawing_twice_is_refused():
     member, school = GroupMemberFactory(), SchoolFactory()
-    with pytest.raises(services.ValidationError, match="Describe the interest"):
+    with pytest.raises(services.Refusal, match="Describe the interest"):
         services.conflict_declare(member=member, school=school, kind="other", details="  ", by=member.user)
     conflict = ConflictFactory(member=member, school=school)
     services.conflict_withdraw(conflict=conflict, by=member.user)
-    with pytest.raises(services.ValidationError, match="already been withdrawn"):
+    with pytest.raises(services.Refusal, match="already been withdrawn"):
         services.conflict_withdraw(conflict=conflict, by=member.user)
     # After withdrawing, the same school can be declared again.
     services.conflict_declare(member=member, school=school, kind="adviser", by=member.user)
@@ -263,7 +263,7 @@ def test_update_changes_fields_and_records_what_changed():
 )
 def test_update_refuses_bad_values_and_saves_nothing(changes, message):
     admin, meeting = AdminFactory(), MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
-    with pytest.raises(services.ValidationError, match=message):
+    with pytest.raises(services.Refusal, match=message):
         services.meeting_update(meeting=meeting, by=admin, location="Changed", **changes)
     meeting.refresh_from_db()
     assert meeting.location == "County Hall, Hertford"
@@ -275,7 +275,7 @@ def test_update_refuses_a_date_another_meeting_has():
     admin = AdminFactory()
     MeetingFactory(date=date(2026, 10, 14))
     meeting = MeetingFactory(date=date(2026, 10, 7))
-    with pytest.raises(services.ValidationError, match="Another meeting is already on this date"):
+    with pytest.raises(services.Refusal, match="Another meeting is already on this date"):
         services.meeting_update(meeting=meeting, by=admin, date=date(2026, 10, 14))
 
 

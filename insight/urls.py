@@ -1,0 +1,4 @@
+app_name = "insight"
+
+# Each insight module adds its pages here.
+urlpatterns = []
