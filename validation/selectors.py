@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -325,3 +325,16 @@ def accredited_schools(as_of: date | None = None, query: str = ""):
             match |= Q(school__urn=int(query))
         awards = awards.filter(match)
     return awards.order_by("school__name")
+
+
+def meeting_date_disagreements():
+    """Undecided agenda items whose application's copy of the meeting date differs from the
+    meeting (there should be none: agenda and meeting services keep the copy in step)."""
+    from portfolios.models import Application
+
+    return (
+        AgendaItem.objects.filter(decision__isnull=True)
+        .exclude(application__state__in=[*Application.CLOSED_STATES, Application.State.DRAFT])
+        .exclude(application__meeting_date=F("meeting__date"))
+        .select_related("application__school", "meeting")
+    )

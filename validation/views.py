@@ -266,7 +266,8 @@ def meetings(request):
 @login_required
 def meetings_schedule(request):
     _require(permissions.can_manage_meetings(request.user))
-    form = AcademicYearForm(request.POST or request.GET or None)
+    # A POST form: a GET would put the CSRF token and the year into the URL and the browser history.
+    form = AcademicYearForm(request.POST or None)
     proposals = None
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["academic_year"]
@@ -298,6 +299,12 @@ def meeting_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{updated} has been updated.")
+            for item, _, target in updated.moved_items:
+                messages.info(
+                    request,
+                    f"{item.application.school.name} was submitted after the new cut-off, so it has been moved to "
+                    f"the {target}. The school and its reviewers have been emailed.",
+                )
             return redirect("validation:meetings")
     return render(request, "validation/meeting_edit.html", {"form": form, "meeting": meeting})
 

@@ -3,6 +3,7 @@ import tracemalloc
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -317,8 +318,10 @@ class TestStateMachine:
 
     def test_meeting_warning_for_evidence_that_will_be_stale_by_then(self, lead):
         today = timezone.localdate()
-        produced = (today - timedelta(days=3 * 365 - 20)).replace(day=1)
+        # Fresh today, stale about 20 days from now (whatever today is: month ends, 29 February).
+        produced = today - relativedelta(years=3) + timedelta(days=20)
         item = EvidenceItemFactory(school=lead.school, produced_on=produced)
+        assert today < item.stale_from
         application = complete_application(lead, evidence=item)
         submit(application, lead.user)
         services.application_list_for_meeting(

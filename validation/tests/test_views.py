@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import icalendar
@@ -255,7 +256,14 @@ def test_school_users_and_admins_without_membership_have_no_conflicts_page(clien
 
 
 def test_schedule_page_proposes_then_confirms(admin_client):
-    response = admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"})
+    form = admin_client.get(reverse("validation:meetings_schedule")).content.decode()
+    assert re.search(r'<form method="post"', form) and 'name="csrfmiddlewaretoken"' in form
+    # The year is posted, never put in the URL (nor the CSRF token with it).
+    assert (
+        admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).context["proposals"]
+        is None
+    )
+    response = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"})
     body = response.content.decode()
     assert "Wednesday 30 September 2026" in body and "Confirm and schedule 6 meetings" in body
     assert not Meeting.objects.exists()
@@ -269,7 +277,7 @@ def test_schedule_page_proposes_then_confirms(admin_client):
     )
     assert "were already scheduled. Nothing was added" in response.content.decode()
     assert Meeting.objects.count() == 6
-    body = admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).content.decode()
+    body = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).content.decode()
     assert "All six meetings for 2026-27 are already scheduled" in body
 
 
