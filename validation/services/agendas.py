@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from test_decisions are used as arguments
 """One truth for a meeting's date: the meeting row. Every meeting and agenda service keeps the
 applications' copies in step, tells the schools and reviewers, and refuses a date that would
 contradict the agenda."""
@@ -41,7 +42,7 @@ def submit(name, produced_on=None):
 
 
 @pytest.fixture
-def agenda(clock, members, admin, django_capture_on_commit_callbacks):  # noqa: F811
+def agenda(clock, members, admin, django_capture_on_commit_callbacks):
     """Two meetings; Hillside listed for the first, with evidence that is fresh today (1 September
     2026) but will be more than 3 years old from 20 October 2026."""
     first = meeting(date(2026, 10, 7))
@@ -57,7 +58,7 @@ def agenda(clock, members, admin, django_capture_on_commit_callbacks):  # noqa: 
 
 def test_moving_a_meeting_updates_every_copy_and_tells_school_and_reviewers(
     agenda, admin, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_update(meeting=agenda["first"], by=admin, date=date(2026, 10, 21))
     assert_copies_agree()
@@ -73,7 +74,7 @@ def test_moving_a_meeting_updates_every_copy_and_tells_school_and_reviewers(
     assert not any("3 years old" in m.body for m in mail.outbox if agenda["lead"].user.email not in m.to)
 
 
-def test_moving_a_meeting_earlier_says_nothing_will_be_stale(agenda, admin, django_capture_on_commit_callbacks):  # noqa: F811
+def test_moving_a_meeting_earlier_says_nothing_will_be_stale(agenda, admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_update(meeting=agenda["first"], by=admin, date=date(2026, 10, 14))
     assert_copies_agree()
@@ -81,7 +82,7 @@ def test_moving_a_meeting_earlier_says_nothing_will_be_stale(agenda, admin, djan
     assert "None of your evidence will be more than 3 years old by the meeting" in to_school.body
 
 
-def test_moving_an_item_and_deciding_keep_the_copies(agenda, admin, members, clock):  # noqa: F811
+def test_moving_an_item_and_deciding_keep_the_copies(agenda, admin, members, clock):
     services.agenda_move(item=agenda["item"], meeting=agenda["second"], by=admin)
     assert_copies_agree()
     services.meeting_update(meeting=agenda["second"], by=admin, date=date(2026, 12, 2))
@@ -98,10 +99,10 @@ def test_moving_an_item_and_deciding_keep_the_copies(agenda, admin, members, clo
 
 def test_a_cutoff_moved_before_a_submission_moves_the_item_to_the_next_meeting_with_room(
     agenda, admin, clock, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     with django_capture_on_commit_callbacks(execute=True):
         updated = services.meeting_update(meeting=agenda["first"], by=admin, submission_cutoff=date(2026, 8, 28))
-    ((item, moved_from, moved_to),) = updated.moved_items
+    ((_, moved_from, moved_to),) = updated.moved_items
     assert (moved_from, moved_to) == (agenda["first"], agenda["second"])
     assert AgendaItem.objects.get(pk=agenda["item"].pk).meeting == agenda["second"]
     assert_copies_agree()
@@ -109,7 +110,7 @@ def test_a_cutoff_moved_before_a_submission_moves_the_item_to_the_next_meeting_w
     assert "25 November 2026" in to_school.body
 
 
-def test_a_cutoff_no_meeting_can_absorb_is_refused_and_nothing_changes(agenda, admin):  # noqa: F811
+def test_a_cutoff_no_meeting_can_absorb_is_refused_and_nothing_changes(agenda, admin):
     services.meeting_update(meeting=agenda["second"], by=admin, capacity=1)
     other = AgendaItem.objects.create(
         meeting=agenda["second"], application=submit("Oakfield")[1], submitted_at=agenda["item"].submitted_at
@@ -135,7 +136,7 @@ def test_a_cutoff_no_meeting_can_absorb_is_refused_and_nothing_changes(agenda, a
         ({"status": Meeting.Status.HELD}, "cannot be marked held while an application on it is undecided: "),
     ],
 )
-def test_bad_changes_name_the_rule_and_change_nothing(agenda, admin, clock, changes, rule):  # noqa: F811
+def test_bad_changes_name_the_rule_and_change_nothing(agenda, admin, clock, changes, rule):
     clock.move_to(at(date(2026, 9, 10)), tick=False)
     before = Meeting.objects.values().get(pk=agenda["first"].pk)
     with pytest.raises(Refusal, match=rule):
@@ -144,12 +145,12 @@ def test_bad_changes_name_the_rule_and_change_nothing(agenda, admin, clock, chan
     assert_copies_agree()
 
 
-def test_held_refusal_names_the_undecided_school(agenda, admin):  # noqa: F811
+def test_held_refusal_names_the_undecided_school(agenda, admin):
     with pytest.raises(Refusal, match="Hillside Primary"):
         services.meeting_update(meeting=agenda["first"], by=admin, status=Meeting.Status.HELD)
 
 
-def test_move_offers_only_future_planned_meetings_with_room(agenda, admin, clock):  # noqa: F811
+def test_move_offers_only_future_planned_meetings_with_room(agenda, admin, clock):
     from validation.forms import AgendaMoveForm
 
     full = meeting(date(2026, 11, 18), cutoff=date(2026, 10, 28), capacity=1)
