@@ -583,6 +583,15 @@ def application_record_outcome(
             raise ValidationError(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
         locked.areas_for_future = areas_for_future
         locked.decided_on = decided_on or timezone.localdate()
+        submitted_on = timezone.localtime(locked.submitted_at).date() if locked.submitted_at else None
+        if submitted_on and locked.decided_on < submitted_on:
+            # A decision never precedes the submission it decides (the dashboard's median from
+            # submission to decision can never be negative).
+            raise ValidationError(
+                f"A decision cannot be dated {locked.decided_on:%-d %B %Y}, before the application was submitted "
+                f"on {submitted_on:%-d %B %Y}",
+                code="invalid",
+            )
         locked.responses.update(status=CriterionResponse.Status.FROZEN)
         if numbers:
             locked.responses.filter(criterion__number__in=numbers).update(status=CriterionResponse.Status.REOPENED)

@@ -169,3 +169,19 @@ def test_superusers_admin_cannot_edit_the_copy_or_the_meeting():
     assert "meeting_date" in ApplicationAdmin.readonly_fields
     assert Meeting not in django_admin.site._registry
     assert AgendaItem not in django_admin.site._registry
+
+
+def test_a_decision_never_precedes_the_submission(agenda, admin, members, clock):
+    """Data from before this rule (or a clock gone wrong) may show a submission after the meeting:
+    the decision is refused, naming the rule, and nothing is recorded."""
+    from datetime import timedelta
+
+    Application.objects.filter(pk=agenda["application"].pk).update(
+        submitted_at=at(agenda["first"].date) + timedelta(days=2)
+    )
+    clock.move_to(at(agenda["first"].date), tick=False)
+    services.attendance_record(meeting=agenda["first"], members=members, by=admin)
+    item = AgendaItem.objects.get(pk=agenda["item"].pk)
+    with pytest.raises(Refusal, match="A decision cannot precede the submission: Hillside Primary"):
+        decide(item, admin, outcome="accredited")
+    assert not item.application.decisions.exists()

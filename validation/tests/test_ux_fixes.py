@@ -49,7 +49,8 @@ class TestMeetingForm:
         example = timezone.localdate() + timedelta(days=42)
         assert f"For example, {example.day} {example.month} {example.year}" in body
 
-    def test_saving_with_the_date_boxes(self, admin_client):
+    def test_saving_with_the_date_boxes(self, admin_client, time_machine):
+        time_machine.move_to("2026-09-01 10:00", tick=False)
         meeting = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
         admin_client.post(
             reverse("validation:meeting_edit", args=[meeting.pk]),

@@ -289,7 +289,8 @@ def test_schedule_page_proposes_then_confirms(admin_client):
         ("", "Enter the academic year, for example 2026-27"),
     ],
 )
-def test_schedule_page_refuses_malformed_years(admin_client, year, message):
+def test_schedule_page_refuses_malformed_years(admin_client, time_machine, year, message):
+    time_machine.move_to("2026-06-01 10:00", tick=False)  # the example offered is next year's
     response = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": year, "confirm": "yes"})
     body = response.content.decode()
     assert "govuk-error-summary" in body and message in body
@@ -316,7 +317,8 @@ def meeting_data(meeting, **changes):
     return data | changes
 
 
-def test_admin_adjusts_a_meeting(admin_client):
+def test_admin_adjusts_a_meeting(admin_client, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)
     meeting = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
     response = admin_client.post(
         reverse("validation:meeting_edit", args=[meeting.pk]),
