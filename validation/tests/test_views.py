@@ -75,7 +75,8 @@ def test_state_changing_views_refuse_get(admin_client, member):
     assert member.is_active
 
 
-def test_meeting_edit_refused_to_validators(member_client):
+def test_meeting_edit_refused_to_validators(member_client, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)  # the list shows the meeting while it is to come
     meeting = MeetingFactory()
     assert member_client.get(reverse("validation:meeting_edit", args=[meeting.pk])).status_code == 403
     response = member_client.get(reverse("validation:meetings"))
@@ -376,7 +377,8 @@ def test_profile_creates_a_calendar_link_shown_once(member_client, member):
     assert ".ics" not in member_client.get(reverse("validation:profile")).content.decode()
 
 
-def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client, member):
+def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client, member, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)  # the feed lists this year's meetings
     planned = MeetingFactory(date=date(2026, 10, 7), online_link="https://meet.example.org/abc")
     cancelled = MeetingFactory(date=date(2026, 10, 14), status=Meeting.Status.CANCELLED)
     token = services.calendar_feed_renew(user=member.user)
@@ -395,7 +397,8 @@ def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client
     assert CalendarFeed.objects.get(user=member.user).last_fetched_at is not None
 
 
-def test_winter_meetings_are_in_gmt(client, member):
+def test_winter_meetings_are_in_gmt(client, member, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)
     MeetingFactory(date=date(2027, 1, 20), submission_cutoff=date(2026, 12, 30))
     token = services.calendar_feed_renew(user=member.user)
     calendar = icalendar.Calendar.from_ical(client.get(reverse("validation:calendar", args=[token])).content)
