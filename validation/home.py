@@ -1,4 +1,6 @@
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.home import NavItem, Panel
 from accreditation.permissions import is_hw_admin
@@ -6,7 +8,7 @@ from schools.models import Registration
 from schools.selectors import school_for_user
 
 from . import selectors
-from .models import Decision
+from .models import Award, Decision
 from .permissions import can_manage_group, can_manage_meetings, is_validator
 
 
@@ -53,10 +55,24 @@ def school_panel(user):
         .order_by("-released_at")
         .first()
     )
+    award = selectors.current_award(school)
+    today = timezone.localdate()
+    lapsed = None
+    if award is None:
+        lapsed = Award.objects.filter(school=school, status=Award.Status.LAPSED).order_by("-expires_on").first()
+    further = selectors.further_information_open(school)
     return Panel(
         title="Your accreditation",
         template="validation/home_school_panel.html",
-        context={"school": school, "award": selectors.current_award(school), "feedback": released},
+        context={
+            "school": school,
+            "award": award,
+            "expiring": award is not None and award.expires_on <= today + relativedelta(months=6),
+            "lapsed": lapsed,
+            "feedback": released,
+            "further": further,
+            "further_overdue": further is not None and further.information_due_on < today,
+        },
         order=12,
     )
 

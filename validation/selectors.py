@@ -338,3 +338,36 @@ def meeting_date_disagreements():
         .exclude(application__meeting_date=F("meeting__date"))
         .select_related("application__school", "meeting")
     )
+
+
+def further_information_open(school) -> Decision | None:
+    """The released request for further information the school has still to answer (its
+    application is in "further information"): what was asked, by whom, by when."""
+    from portfolios.models import Application
+
+    return (
+        Decision.objects.filter(
+            application__school=school,
+            application__state=Application.State.FURTHER_INFORMATION,
+            outcome=Decision.Outcome.FURTHER_INFORMATION,
+            released_at__isnull=False,
+        )
+        .select_related("meeting", "released_by", "application")
+        .order_by("-released_at")
+        .first()
+    )
+
+
+def judgements_side_by_side(item: AgendaItem) -> tuple[list[Review], list[tuple]]:
+    """The item's reviews and, per criterion, each review's judgement (or None) in the same order:
+    what the admin recording the decision reads side by side."""
+    from portfolios.models import Criterion
+
+    reviews = list(
+        item.reviews.select_related("member__user", "member__team").prefetch_related(
+            Prefetch("judgements", queryset=CriterionJudgement.objects.all())
+        )
+    )
+    by_review = [{j.criterion_id: j for j in review.judgements.all()} for review in reviews]
+    criteria = Criterion.objects.filter(criteria_set_id=item.application.criteria_set_id).order_by("number")
+    return reviews, [(criterion, [judged.get(criterion.pk) for judged in by_review]) for criterion in criteria]

@@ -517,11 +517,13 @@ def decision_record(request, pk):
         else:
             messages.success(request, f"Decision recorded for {item.application.school.name}.")
             return redirect("validation:meeting", pk=item.meeting_id)
+    reviews, judgements = selectors.judgements_side_by_side(item)
     context = {
         "form": form,
         "item": item,
         "quorum": selectors.quorum_for_item(item),
-        "reviews": item.reviews.select_related("member__user", "member__team"),
+        "reviews": reviews,
+        "judgements": judgements,
     }
     return render(request, "validation/decision_form.html", context)
 
