@@ -371,3 +371,16 @@ def judgements_side_by_side(item: AgendaItem) -> tuple[list[Review], list[tuple]
     by_review = [{j.criterion_id: j for j in review.judgements.all()} for review in reviews]
     criteria = Criterion.objects.filter(criteria_set_id=item.application.criteria_set_id).order_by("number")
     return reviews, [(criterion, [judged.get(criterion.pk) for judged in by_review]) for criterion in criteria]
+
+
+def past_reviews_for_user(user):
+    """The reviews `user` made whose applications the group has decided, latest first, with the
+    decision (its outcome is shown once the feedback is released)."""
+    member = member_for_user(user)
+    if member is None:
+        return Review.objects.none()
+    return (
+        Review.objects.filter(member=member, agenda_item__decision__isnull=False)
+        .select_related("agenda_item__application__school", "agenda_item__meeting", "agenda_item__decision")
+        .order_by("-agenda_item__meeting__date", "-pk")
+    )

@@ -399,7 +399,11 @@ def reviewer_assign(request, pk, review_pk=None):
 @login_required
 def reviews(request):
     _require(permissions.is_validator(request.user))
-    return render(request, "validation/reviews.html", {"reviews": selectors.reviews_for_user(request.user)})
+    context = {
+        "reviews": selectors.reviews_for_user(request.user),
+        "past_reviews": selectors.past_reviews_for_user(request.user),
+    }
+    return render(request, "validation/reviews.html", context)
 
 
 @never_cache

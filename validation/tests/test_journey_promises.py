@@ -15,7 +15,7 @@ from validation import services
 from validation.models import Award
 
 from .test_decision_views import world  # noqa: F401
-from .test_decisions import at
+from .test_decisions import at, review_all
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,19 @@ def test_sign_in_links_to_registration_and_back_links_sit_in_main(client):
     assert f'href="{reverse("schools:register_find")}"' in body
     main = body[body.index("<main") :]
     assert "govuk-back-link" not in body[: body.index("<main")] or "govuk-back-link" in main
+
+
+def test_validators_keep_their_past_reviews_with_outcomes(client, world):  # noqa: F811
+    item = world["item"]
+    review_all(item, "accredit")
+    world["clock"].move_to(at(date(2026, 10, 7)), tick=False)
+    services.attendance_record(meeting=world["meeting"], members=world["members"], by=world["admin"])
+    services.decision_record(
+        item=item, outcome="accredited", strengths="Good.", areas_for_future="More.", by=world["admin"]
+    )
+    reviewer = item.reviews.select_related("member__user").first().member.user
+    login(client, reviewer)
+    body = client.get(reverse("validation:reviews")).content.decode()
+    past = body[body.index("Your past reviews") :]
+    assert "Hillside Primary" in past and "7 October 2026" in past
+    assert "Accredit" in past and "Accredited (feedback not yet released)" in past
