@@ -7,7 +7,7 @@ from accreditation.permissions import is_hw_admin
 from schools.models import Registration
 from schools.selectors import school_for_user
 
-from . import selectors
+from . import further_information, selectors
 from .models import Award, Decision
 from .permissions import can_manage_group, can_manage_meetings, is_validator
 
@@ -23,6 +23,7 @@ def admin_panel(user):
             "next_meeting": selectors.next_meeting(),
             "waiting_for_meeting": selectors.applications_waiting_for_meeting().count(),
             "feedback_to_release": selectors.decisions_waiting_release(),
+            "further_overdue": list(further_information.overdue_requests(as_of=timezone.localdate())),
         },
         order=1,
     )
