@@ -287,3 +287,16 @@ def test_records_of_processing_csv_has_a_row_per_kind(client):
     ]
     assert [row[0] for row in rows[1:]] == [kind.name for kind in schedule.KINDS]
     assert rows[1 + [k.key for k in schedule.KINDS].index("audit-events")][4].startswith("6 years after the event")
+
+
+def test_the_retention_command_previews_then_applies(clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    outbox(at(days=120))
+    out = StringIO()
+    call_command("retention", stdout=out)
+    assert "Copies of emails the portal sent: 1 due" in out.getvalue() and OutboxMessage.objects.count() == 1
+    call_command("retention", "--apply", stdout=out)
+    assert "Finished: 1 removed" in out.getvalue() and OutboxMessage.objects.count() == 0
