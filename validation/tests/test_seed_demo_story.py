@@ -28,6 +28,10 @@ def test_the_demo_story_is_placed_relative_to_today_and_riverside_can_be_decided
     expiring = Award.objects.get(school__name__startswith="Hollybush")
     assert today < expiring.expires_on <= today + timedelta(days=183)
     assert not selectors.meeting_date_disagreements().exists()
+    from schools.returns_models import IncidentReturn
+
+    oakfield_returns = IncidentReturn.objects.filter(school__name__startswith="Oakfield")
+    assert oakfield_returns.count() == 3 and all(r.term.opens_on <= today for r in oakfield_returns)
 
     item = AgendaItem.objects.get(application__school__name__startswith="Riverside")
     assert item.meeting.date == today and all(r.is_submitted for r in item.reviews.all())
@@ -43,3 +47,4 @@ def test_the_demo_story_is_placed_relative_to_today_and_riverside_can_be_decided
 
     call_command("seed_demo", "--allow-production", stdout=io.StringIO())  # idempotent the same day
     assert Award.objects.count() == 3 and Meeting.objects.filter(date=today).count() == 1
+    assert IncidentReturn.objects.count() == 6

@@ -210,6 +210,7 @@ class Command(BaseCommand):
         logins.append(self.accredited(today))
         self.agenda(today)
         logins.append(self.expiring_award(today))
+        self.incident_returns(today)
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -475,6 +476,41 @@ class Command(BaseCommand):
         if meeting.status == Meeting.Status.PLANNED:
             validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
         return login
+
+    def incident_returns(self, today):
+        """This and last academic year's terms, and Oakfield's and Riverside's returns for the
+        last three terms whose returns have opened, so the trends page draws lines."""
+        from schools import returns_services
+        from schools.returns import academic_year_label, year_groups_for_phase
+        from schools.returns import academic_year_of as returns_year_of
+        from schools.returns_figures import Figures
+        from schools.returns_models import IncidentReturn, IncidentType, Term
+
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        this_year = returns_year_of(today)
+        for year in (this_year - 1, this_year):
+            returns_services.terms_add_year(actor=admin, academic_year=academic_year_label(year))
+        terms = list(Term.objects.filter(opens_on__lte=today).order_by("-opens_on")[:3])[::-1]
+        slugs = list(IncidentType.objects.filter(is_active=True).exclude(slug="racist").values_list("slug", flat=True))
+        for n, spec in enumerate(SCHOOLS):
+            school = School.objects.get(urn=spec["urn"])
+            lead = get_user_model().objects.get(email=spec["lead"][0])
+            years = [code for code, _ in year_groups_for_phase(school.phase)]
+            for k, term in enumerate(terms):
+                if IncidentReturn.objects.filter(school=school, term=term).exists():
+                    continue
+                total = 14 - 3 * k + 2 * n  # falling term on term
+                verbal, other = total // 2, total - total // 2
+                types = dict.fromkeys([*slugs, "racist"], 0) | {slugs[0]: verbal, slugs[-1]: other}
+                figures = Figures(
+                    total=total,
+                    racist_incidents=0,
+                    types=types,
+                    years=dict.fromkeys(years, 0) | {years[0]: total - total // 3, years[-1]: total // 3},
+                    outcomes={"resolved": total - 1, "ongoing": 1, "referred": 0},
+                    commentary="Demo return: lunchtime buddies and a new reporting box.",
+                )
+                returns_services.return_submit(school=school, term=term, actor=lead, figures=figures)
 
     def demo_school_with_lead(self, spec, label):
         school = self.school(spec)
