@@ -415,8 +415,13 @@ def test_unknown_or_replaced_token_is_404(client, member):
 # Home and navigation -------------------------------------------------------------------------
 
 
-def test_validator_home_shows_next_meeting_and_nav(member_client, time_machine):
+def test_validator_home_shows_next_meeting_and_nav(client, member, time_machine):
     time_machine.move_to("2026-10-01 09:00 +01:00")
+    # Sign in after the clock moves: a session begun a month earlier would have expired.
+    from accreditation.tests.helpers import login
+
+    login(client, member.user)
+    member_client = client
     MeetingFactory(date=date(2026, 9, 30), submission_cutoff=date(2026, 9, 9))
     MeetingFactory(date=date(2026, 11, 25), submission_cutoff=date(2026, 11, 4))
     body = member_client.get(reverse("home")).content.decode()
