@@ -7,104 +7,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolios', '0005_evidence_retention_schedule'),
-        ('schools', '0007_schedule_return_reminders'),
+        ("portfolios", "0005_evidence_retention_schedule"),
+        ("schools", "0007_schedule_return_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_on', models.DateField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_on", models.DateField(db_index=True)),
             ],
             options={
-                'ordering': ['window', 'submitted_on'],
+                "ordering": ["window", "submitted_on"],
             },
         ),
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('audience', models.CharField(choices=[('primary_pupil', 'Pupils (primary)'), ('secondary_pupil', 'Pupils (secondary)'), ('parent', 'Parents and carers'), ('staff', 'Staff')], max_length=20)),
-                ('version', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('introduction', models.TextField(blank=True, help_text='Shown above the questions.')),
-                ('is_current', models.BooleanField(default=False)),
-                ('introduced_on', models.DateField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("primary_pupil", "Pupils (primary)"),
+                            ("secondary_pupil", "Pupils (secondary)"),
+                            ("parent", "Parents and carers"),
+                            ("staff", "Staff"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("introduction", models.TextField(blank=True, help_text="Shown above the questions.")),
+                ("is_current", models.BooleanField(default=False)),
+                ("introduced_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['audience', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('audience', 'version'), name='questionnaire_unique_version'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('audience',), name='questionnaire_one_current_per_audience')],
+                "ordering": ["audience", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("audience", "version"), name="questionnaire_unique_version"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("audience",),
+                        name="questionnaire_one_current_per_audience",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('key', models.SlugField(max_length=40)),
-                ('kind', models.CharField(choices=[('single', 'Single choice'), ('multiple', 'Multiple choice'), ('scale', 'Scale'), ('text', 'Short free text')], max_length=10)),
-                ('text', models.CharField(max_length=300)),
-                ('hint', models.CharField(blank=True, max_length=300)),
-                ('options', models.JSONField(blank=True, default=list, help_text='[[value, label], ...] in the order shown.')),
-                ('required', models.BooleanField(default=False)),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='portfolios.questionnaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("key", models.SlugField(max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple choice"),
+                            ("scale", "Scale"),
+                            ("text", "Short free text"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("hint", models.CharField(blank=True, max_length=300)),
+                (
+                    "options",
+                    models.JSONField(blank=True, default=list, help_text="[[value, label], ...] in the order shown."),
+                ),
+                ("required", models.BooleanField(default=False)),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="portfolios.questionnaire",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['questionnaire', 'number'],
+                "ordering": ["questionnaire", "number"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyAnswer',
+            name="SurveyAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(blank=True, max_length=40)),
-                ('text', models.TextField(blank=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='portfolios.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='portfolios.surveyresponse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.CharField(blank=True, max_length=40)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="portfolios.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="portfolios.surveyresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyWindow',
+            name="SurveyWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField()),
-                ('year_groups', models.JSONField(blank=True, default=list, help_text='Year group codes, e.g. ["Y5", "Y6"].')),
-                ('code', models.CharField(help_text='The short code pupils type in.', max_length=8, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='portfolios.questionnaire')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='survey_windows', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120)),
+                ("opens_on", models.DateField()),
+                ("closes_on", models.DateField()),
+                (
+                    "year_groups",
+                    models.JSONField(blank=True, default=list, help_text='Year group codes, e.g. ["Y5", "Y6"].'),
+                ),
+                ("code", models.CharField(help_text="The short code pupils type in.", max_length=8, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="windows",
+                        to="portfolios.questionnaire",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="survey_windows", to="schools.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_on', '-id'],
+                "ordering": ["-opens_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='surveyresponse',
-            name='window',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='portfolios.surveywindow'),
+            model_name="surveyresponse",
+            name="window",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="portfolios.surveywindow"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'number'), name='question_unique_number'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("questionnaire", "number"), name="question_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'key'), name='question_unique_key'),
+            model_name="question",
+            constraint=models.UniqueConstraint(fields=("questionnaire", "key"), name="question_unique_key"),
         ),
         migrations.AddIndex(
-            model_name='surveyanswer',
-            index=models.Index(fields=['question', 'value'], name='survey_answer_question_value'),
+            model_name="surveyanswer",
+            index=models.Index(fields=["question", "value"], name="survey_answer_question_value"),
         ),
         migrations.AddConstraint(
-            model_name='surveywindow',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_window_dates_order'),
+            model_name="surveywindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="survey_window_dates_order"
+            ),
         ),
     ]
