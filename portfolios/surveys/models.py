@@ -115,6 +115,12 @@ class SurveyWindow(models.Model):
         return self.opens_on <= day <= self.closes_on
 
     @property
+    def year_group_labels(self):
+        from schools.returns import YEAR_LABELS
+
+        return [YEAR_LABELS.get(code, code) for code in self.year_groups]
+
+    @property
     def display_code(self):
         return f"{self.code[:4]}-{self.code[4:]}"
 

@@ -66,7 +66,8 @@ def window_open(*, school, actor, audience, title, opens_on, closes_on, year_gro
         for window, shared in _overlapping(
             school, opens_on=opens_on, closes_on=closes_on, year_groups=year_groups, audience=audience
         ):
-            which = ", ".join(shared) if shared else window.questionnaire.get_audience_display().lower()
+            labels = dict(questionnaire_year_groups(window.questionnaire))
+            which = ", ".join(labels.get(c, c) for c in shared) or window.questionnaire.get_audience_display().lower()
             problems.append(
                 f"“{window.title}” is open from {window.opens_on:%-d %B %Y} to {window.closes_on:%-d %B %Y} for "
                 f"{which}. Choose dates that do not overlap it, or other year groups"

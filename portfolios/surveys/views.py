@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accreditation import throttle
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
+from accreditation.downloads import private_download
 from accreditation.errors import Refusal
 from accreditation.middleware import client_ip
 from accreditation.permissions import is_hw_admin
@@ -199,13 +200,14 @@ def window_sheet(request, pk):
     pdf = exports.sheet_pdf(window=window, link=link, start=start, qr=_qr_svg(link))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="survey-{window.code}.pdf"'
-    return response
+    return private_download(response)
 
 
 @login_required
 def window_csv(request, pk):
     window = _window_for_viewer(request, pk)
-    return csv_response(f"survey-{window.code}-results.csv", *exports.window_rows(selectors.window_results(window)))
+    rows = exports.window_rows(selectors.window_results(window))
+    return private_download(csv_response(f"survey-{window.code}-results.csv", *rows))
 
 
 @login_required
@@ -270,7 +272,7 @@ def county_csv(request):
     _, filters = _county_filters(request)
     total, results = selectors.county_question_results(**filters)
     name = f"surveys-{filters['audience']}-{filters['academic_year']}.csv"
-    return csv_response(name, *exports.county_rows(filters, total, results))
+    return private_download(csv_response(name, *exports.county_rows(filters, total, results)))
 
 
 @admin_required

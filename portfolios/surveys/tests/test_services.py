@@ -49,7 +49,7 @@ def test_overlapping_window_for_the_same_year_groups_is_refused_and_nothing_stor
     first = open_window(lead, year_groups=["Y5", "Y6"], days=14)
     with pytest.raises(Refusal) as refused:
         open_window(lead, year_groups=["Y6"], starts_in=7, days=14)
-    assert "Y6" in refused.value.messages[0] and first.title in refused.value.messages[0]
+    assert "for Year 6." in refused.value.messages[0] and first.title in refused.value.messages[0]
     assert SurveyWindow.objects.count() == 1
     # Other year groups, or dates after the first window closes, are fine.
     open_window(lead, year_groups=["Y3", "Y4"], starts_in=7)
