@@ -61,7 +61,11 @@ def window_open(*, school, actor, audience, title, opens_on, closes_on, year_gro
     requested = set(year_groups)
     year_groups = [code for code, _ in questionnaire_year_groups(questionnaire) if code in requested]
     if questionnaire.is_for_pupils and not year_groups:
-        problems.append("Select the year groups who will answer the survey")
+        offered = questionnaire_year_groups(questionnaire)
+        problems.append(
+            f"Select the year groups who will answer the survey ({questionnaire.title.lower()}: "
+            f"{offered[0][1]} to {offered[-1][1]})"
+        )
     if not problems:
         for window, shared in _overlapping(
             school, opens_on=opens_on, closes_on=closes_on, year_groups=year_groups, audience=audience

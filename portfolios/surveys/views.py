@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,8 +86,10 @@ def survey_start(request):
 @require_http_methods(["GET", "POST"])
 def survey_take(request, code):
     window = selectors.window_by_code(code)
-    if window is None or window.code != code:
+    if window is None:
         return render(request, "surveys/pupil/unavailable.html", {"state": "missing"}, status=404)
+    if window.code != code:  # typed in lower case or with the dash
+        return redirect("surveys:take", code=window.code)
     state = selectors.window_state(window)
     if state != "open":
         return render(request, "surveys/pupil/unavailable.html", {"window": window, "state": state})
@@ -222,7 +225,7 @@ def window_snapshot(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             item = services.snapshot_attach(window=window, actor=request.user, criteria=form.cleaned_data["criteria"])
-        except Refusal as refusal:
+        except (Refusal, ValidationError) as refusal:  # ValidationError: the evidence quota
             _refuse(form, refusal)
         else:
             messages.success(request, f"“{item.title}” added to your evidence library")

@@ -78,6 +78,7 @@ def test_unknown_code_and_the_code_form():
     window = open_window(LeadFactory())
     client = Client()
     assert client.get("/survey/ZZZZZZZZ/").status_code == 404
+    assert client.get(f"/survey/{window.display_code.lower()}/")["Location"] == take(window)
     response = client.get(reverse("surveys:start"), {"code": window.display_code.lower()})
     assert response.status_code == 302 and response["Location"] == take(window)
     response = client.get(reverse("surveys:start"), {"code": "ABCD-2345"})
