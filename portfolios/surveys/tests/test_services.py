@@ -170,3 +170,24 @@ def test_rewording_a_questionnaire_a_window_used_makes_a_new_version_and_the_win
     )
     assert again.pk == changed.pk and again.questionnaire_id == new.pk
     assert Questionnaire.objects.filter(audience="primary_pupil").count() == 2
+
+
+def test_the_nightly_sweep_deletes_written_answers_two_years_after_they_were_sent(time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from insight.privacy import schedule
+
+    from .factories import answer_on
+
+    time_machine.move_to(datetime(2028, 2, 29, 10, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    lead = LeadFactory()
+    old = past_window(lead, ended_days_ago=800)
+    young = past_window(lead, ended_days_ago=600, year_groups=["Y3"])
+    answer_on(old, old.opens_on, bullied_12_months="yes", comments="old words")
+    answer_on(young, young.opens_on, comments="recent words")
+    run = schedule.sweep()
+    assert run.counts["survey-written-answers"] == 1
+    assert list(SurveyAnswer.objects.exclude(text="").values_list("text", flat=True)) == ["recent words"]
+    assert SurveyResponse.objects.count() == 2  # the responses and tick-box answers stay
+    assert SurveyAnswer.objects.filter(value="yes").exists()
