@@ -5,6 +5,7 @@ import logging
 
 import pytest
 import time_machine
+from dateutil.relativedelta import relativedelta
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -202,7 +203,7 @@ def test_preview_lists_counts_and_sizes_by_school_without_removing_anything():
 
 def test_preview_for_a_later_date_shows_what_will_be_due_then(admin_client):
     school = SchoolFactory(name="Later School")
-    app, _, _ = decided(school, meeting_date=datetime.date.today().replace(year=datetime.date.today().year - 6))
+    app, _, _ = decided(school, meeting_date=datetime.date.today() - relativedelta(years=6))
     Award.objects.filter(application=app).update(status=Award.Status.LAPSED)
     stored_evidence(school, applications=[app])
     later = datetime.date.today() + datetime.timedelta(days=400)
