@@ -156,11 +156,12 @@ def test_the_task_runs_the_schedule():
     assert apply_evidence_retention.delay(as_of=TODAY.isoformat()).get() == {"files": 1, "bytes": 3, "failed": 0}
 
 
-def test_the_weekly_job_is_scheduled():
+def test_evidence_files_are_deleted_by_the_nightly_retention_sweep_not_a_job_of_their_own():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="validation.tasks.apply_evidence_retention")
-    assert task.enabled and task.crontab.day_of_week == "0"
+    sweep = PeriodicTask.objects.get(task="insight.retention_sweep")
+    assert sweep.enabled and (sweep.crontab.hour, sweep.crontab.day_of_week) == ("3", "*")
+    assert not PeriodicTask.objects.filter(task="validation.tasks.apply_evidence_retention").exists()
 
 
 def test_schedule_update_refuses_zero_and_negative_periods():
