@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import health, notifications, outbox
+from accreditation import health, outbox
 from accreditation.models import AuditEvent, Heartbeat, OutboxMessage
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
