@@ -119,8 +119,10 @@ class Stack:
 
     def start_nginx(self):
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}"]
-            + ["-keyout", str(self.tmp / "key.pem"), "-out", str(self.tmp / "cert.pem")],
+            [
+                *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}"),
+                *("-keyout", str(self.tmp / "key.pem"), "-out", str(self.tmp / "cert.pem")),
+            ],
             check=True,
             capture_output=True,
         )
@@ -216,8 +218,10 @@ class Session:
         return response, body.decode("utf-8", "replace")
 
     def csrf_token(self, path):
-        _, page = self.get(path)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response, page = self.get(path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, f"no form at {path}: {response.status} {response.getheader('Location')} {page[:300]}"
+        return found.group(1)
 
     def post(self, path, fields, *, files=(), seconds=0.0, headers=None, declared_length=None):
         """POST multipart/form-data; with `seconds`, the body is sent evenly over that long."""
@@ -269,6 +273,6 @@ class Session:
         response, page = self.post(
             "/accounts/sign-in/", [("csrfmiddlewaretoken", token), ("username", email), ("password", password)]
         )
-        errors = re.findall(r'govuk-error-summary__list.*?</ul>', page, re.S)
+        errors = re.findall(r"govuk-error-summary__list.*?</ul>", page, re.S)
         assert response.status == 302, f"sign-in answered {response.status}: {errors or page[:300]}"
         return response

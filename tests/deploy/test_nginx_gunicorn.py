@@ -2,6 +2,7 @@
 and issue 23's slow uploads). Run alone with `pytest -m nginx` (about a minute: one upload is
 sent over 45 seconds on purpose). Needs nginx, openssl and the test database on PostgreSQL."""
 
+import os
 import shutil
 import threading
 import time
@@ -22,6 +23,8 @@ from .stack import HOST, NGINX_HTTP_PORT, Session, Stack, database_url_of
 
 pytestmark = [pytest.mark.nginx, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
+# 45 seconds as the issue asks; SLOW_UPLOAD_SECONDS shortens it while working on this file.
+SLOW_SECONDS = float(os.environ.get("SLOW_UPLOAD_SECONDS", "45"))
 FOUR_MB_PDF = pdf_bytes("Anti-bullying policy " + "x" * (4 * 1024 * 1024))
 
 
@@ -55,7 +58,10 @@ def lead():
     ensure_criteria()
     lead = LeadFactory(school__name="Hillside Primary", user__email="lead@hillside.example.org")
     # The suite hashes with MD5 for speed; production settings only accept their own hashers.
-    lead.user.password = PBKDF2PasswordHasher().encode(TEST_PASSWORD, "deploytestsalt")
+    # (A salt of full strength: a weak one makes Django re-hash at sign-in, which signs out the
+    # person's other sessions.)
+    hasher = PBKDF2PasswordHasher()
+    lead.user.password = hasher.encode(TEST_PASSWORD, hasher.salt())
     lead.user.save(update_fields=["password"])
     return lead
 
@@ -89,7 +95,7 @@ def test_a_4_mb_upload_sent_over_45_seconds_succeeds_through_nginx_and_straight_
             f"/portfolio/schools/{lead.school.pk}/evidence/upload/",
             fields,
             files=[("files", "policy.pdf", "application/pdf", FOUR_MB_PDF)],
-            seconds=45,
+            seconds=SLOW_SECONDS,
             headers={"X-Request-ID": f"slow-upload-{route}"},
         )
         results[route] = (response.status, response.getheader("Location"), time.monotonic() - started, page)
@@ -103,9 +109,11 @@ def test_a_4_mb_upload_sent_over_45_seconds_succeeds_through_nginx_and_straight_
         status, location, seconds, page = results[route]
         assert status == 302 and location.endswith(f"/portfolio/schools/{lead.school.pk}/evidence/"), (
             route,
+            status,
+            location,
             page[:500],
         )
-        assert seconds >= 44
+        assert seconds >= SLOW_SECONDS - 1
     items = EvidenceItem.objects.filter(school=lead.school).order_by("title")
     assert [item.title for item in items] == ["Policy via gunicorn", "Policy via nginx"]
     assert all(item.size > 4 * 1024 * 1024 for item in items)
