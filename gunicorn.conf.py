@@ -59,7 +59,9 @@ else:
     control_socket_disable = True
 
 # Workers' heartbeat files in memory, not on a disk that may stall (the usual container advice).
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+# gunicorn creates them with mkstemp (private names, mode 0600), so a shared folder is safe.
+_SHM = "/dev/shm"  # noqa: S108 - see above
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else tempfile.gettempdir()
 
 # Request line and header limits: gunicorn's defaults (4094 bytes, 100 fields, 8190 bytes).
 # Bodies are limited by nginx (client_max_body_size) and by Django.
