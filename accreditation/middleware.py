@@ -67,7 +67,7 @@ class SecondFactorMiddleware:
 
     OPEN_VIEWS = {"logout", "two_factor_setup", "two_factor_verify", "recovery_codes", "locked_out"}
     # Not in the accounts namespace, and nothing behind sign-in: probes and files for robots.
-    OPEN_PUBLIC_VIEWS = {"healthz", "healthz_live", "healthz_ready", "security_txt", "robots_txt"}
+    OPEN_PUBLIC_VIEWS = {"healthz", "healthz_live", "healthz_ready", "security_txt", "robots_txt", "contact"}
 
     def __init__(self, get_response):
         self.get_response = get_response

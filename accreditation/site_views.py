@@ -17,16 +17,6 @@ def contact(request):
 
 
 @require_GET
-def privacy(request):
-    return render(request, "site/privacy.html")
-
-
-@require_GET
-def accessibility(request):
-    return render(request, "site/accessibility.html")
-
-
-@require_GET
 @cache_control(max_age=86400, public=True)
 def security_txt(request):
     """RFC 9116. Expires is always about 6 months ahead (the RFC asks for less than a year), so

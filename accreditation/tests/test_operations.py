@@ -259,7 +259,7 @@ class TestRobotsAndSecurityTxt:
     def test_pages_show_the_beta_banner_and_the_footer_links(self, client):
         page = client.get(reverse("accounts:login")).content.decode()
         assert "govuk-phase-banner" in page and ">Beta<" in page
-        for name in ("contact", "privacy", "accessibility"):
+        for name in ("contact", "insight:privacy", "insight:accessibility"):
             assert f'href="{reverse(name)}"' in page
             assert client.get(reverse(name)).status_code == 200
 

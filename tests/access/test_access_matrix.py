@@ -310,11 +310,19 @@ MATRIX = {
     "security_txt": rule(url("security_txt"), get=EVERYONE, post=NOBODY),
     "robots_txt": rule(url("robots_txt"), get=EVERYONE, post=NOBODY),
     "contact": rule(url("contact"), get=EVERYONE, post=NOBODY),
-    "privacy": rule(url("privacy"), get=EVERYONE, post=NOBODY),
-    "accessibility": rule(url("accessibility"), get=EVERYONE, post=NOBODY),
     "mail_queue": rule(url("mail_queue"), get={ADMIN}, post=NOBODY),
     "mail_resend": rule(url("mail_resend", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
     "mail_cancel": rule(url("mail_cancel", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
+    # --- insight: personal data (issue 22)
+    "insight:privacy": rule(url("insight:privacy"), get=EVERYONE, post=NOBODY),
+    "insight:accessibility": rule(url("insight:accessibility"), get=EVERYONE, post=NOBODY),
+    "insight:retention_records": rule(url("insight:retention_records"), get={ADMIN}, post=NOBODY),
+    "insight:retention_records_run": rule(url("insight:retention_records_run"), post={ADMIN}, post_only=True),
+    "insight:retention_period": rule(url("insight:retention_period", kind="outbox"), post={ADMIN}, post_only=True),
+    "insight:records_of_processing": rule(url("insight:records_of_processing"), get={ADMIN}, post=NOBODY),
+    "insight:subject_access": rule(url("insight:subject_access"), get={ADMIN}, post=NOBODY),
+    "insight:subject_access_download": rule(url("insight:subject_access_download"), post={ADMIN}, post_only=True),
+    "insight:person_erase": rule(url("insight:person_erase", pk=lambda w: w.users[COLL].pk), get={ADMIN}),
 }
 
 

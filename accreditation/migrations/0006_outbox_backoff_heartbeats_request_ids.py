@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accreditation", "0004_sent_notice"),
+        ("accreditation", "0005_user_deactivated_and_anonymised_at"),
     ]
 
     operations = [
