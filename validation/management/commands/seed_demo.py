@@ -190,6 +190,7 @@ class Command(BaseCommand):
         self.portfolio()
         self.agenda()
         logins.append(self.accredited())
+        self.failed_email()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -373,6 +374,27 @@ class Command(BaseCommand):
         )
         validation_services.decision_release(decision=decision, by=admin)
         return login
+
+    def failed_email(self):
+        """Issue 24: one email the mail server refused, for the H&W admin's Email page (/mail/).
+        Dated yesterday, whatever today is; created once (by its subject)."""
+        from django.utils import timezone
+
+        from accreditation.models import OutboxMessage
+
+        OutboxMessage.objects.get_or_create(
+            subject="Your Anti-bullying Accreditation account (demo: an address that bounced)",
+            defaults={
+                "template": "invitation",
+                "to": ["head.teacher@meadowlane.example.org"],
+                "body_text": "Demo message: never sent.",
+                "status": OutboxMessage.Status.FAILED,
+                "attempts": 1,
+                "created_at": timezone.now() - datetime.timedelta(days=1),
+                "last_error": "head.teacher@meadowlane.example.org: 550 5.1.1 <head.teacher@meadowlane.example.org>: "
+                "Recipient address rejected: User unknown in virtual mailbox table",
+            },
+        )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
