@@ -80,9 +80,19 @@ def check_heartbeat(*, name: str = "", prefix: str = "") -> dict:
     return {"status": "ok" if fresh else "stale", "minutes_ago": int(seconds // 60)}
 
 
+def check_storage_ready():
+    """Stricter than check_storage: an S3 bucket that is missing or refuses us fails (a missing
+    object answers 404 either way, so "exists" alone cannot tell). Needs s3:ListBucket."""
+    bucket = getattr(default_storage, "bucket", None)
+    if bucket is not None:
+        bucket.meta.client.head_bucket(Bucket=bucket.name)
+        return "ok"
+    return check_storage()
+
+
 def check_ready() -> dict:
     report = {}
-    for name, check in (("database", check_database), ("broker", check_broker), ("storage", check_storage)):
+    for name, check in (("database", check_database), ("broker", check_broker), ("storage", check_storage_ready)):
         try:
             report[name] = check()
         except Exception as exc:  # noqa: BLE001 - any failure is the answer we report.
