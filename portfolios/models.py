@@ -327,3 +327,7 @@ class RetentionSchedule(models.Model):
 
     def __str__(self):
         return "Evidence retention schedule"
+
+
+# Training records (issue 19) live in their own package; imported here so Django finds them.
+from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402, F401

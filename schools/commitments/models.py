@@ -13,7 +13,9 @@ class CommitmentStatement(models.Model):
     """What a school confirmed about its anti-bullying commitments on one day."""
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="commitment_statements")
-    charter_signed_on = models.DateField("date the school signed the council's anti-bullying charter", null=True, blank=True)
+    charter_signed_on = models.DateField(
+        "date the school signed the council's anti-bullying charter", null=True, blank=True
+    )
     governor_name = models.CharField(
         "named governor for anti-bullying", max_length=200, blank=True, help_text="As the school's details said then."
     )
