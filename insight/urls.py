@@ -1,4 +1,9 @@
+from django.urls import include, path
+
 app_name = "insight"
 
 # Each insight module adds its pages here.
-urlpatterns = []
+urlpatterns = [
+    path("", include("insight.indicators.urls")),
+    path("", include("insight.board_report.urls")),
+]

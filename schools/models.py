@@ -239,7 +239,9 @@ class WelcomePackResource(models.Model):
         return bool(self.file)
 
 
-# Termly incident returns (issue 10) live in their own module; imported here so Django finds them.
+# Packages' models, imported here so Django finds them: school commitments (issue 19) and termly
+# incident returns (issue 10).
+from .commitments.models import CommitmentStatement  # noqa: E402, F401
 from .returns_models import (  # noqa: E402, F401
     IncidentReturn,
     IncidentType,
@@ -249,6 +251,3 @@ from .returns_models import (  # noqa: E402, F401
     ReturnVersion,
     Term,
 )
-
-# School commitments (issue 19) live in their own package; imported here so Django finds them.
-from .commitments.models import CommitmentStatement  # noqa: E402, F401
