@@ -8,115 +8,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portfolios', '0005_evidence_retention_schedule'),
-        ('schools', '0009_schedule_commitment_reminders'),
+        ("portfolios", "0005_evidence_retention_schedule"),
+        ("schools", "0009_schedule_commitment_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('runs_on', models.DateField(verbose_name='date')),
-                ('venue', models.CharField(blank=True, help_text='Blank when online.', max_length=200)),
-                ('is_online', models.BooleanField(default=False, verbose_name='online')),
-                ('capacity', models.PositiveIntegerField(verbose_name='places')),
-                ('trainer', models.CharField(max_length=200)),
-                ('is_training_the_trainers', models.BooleanField(default=False, help_text='Those trained go on to train colleagues in school.', verbose_name='Training the Trainers')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("runs_on", models.DateField(verbose_name="date")),
+                ("venue", models.CharField(blank=True, help_text="Blank when online.", max_length=200)),
+                ("is_online", models.BooleanField(default=False, verbose_name="online")),
+                ("capacity", models.PositiveIntegerField(verbose_name="places")),
+                ("trainer", models.CharField(max_length=200)),
+                (
+                    "is_training_the_trainers",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Those trained go on to train colleagues in school.",
+                        verbose_name="Training the Trainers",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-runs_on', 'title'],
+                "ordering": ["-runs_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attendee_name', models.CharField(max_length=200, verbose_name='name of the person attending')),
-                ('attendee_email', models.EmailField(max_length=254, verbose_name='their email address')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('waiting', 'On the waiting list'), ('cancelled', 'Cancelled')], default='booked', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_bookings', to='schools.school')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='portfolios.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attendee_name", models.CharField(max_length=200, verbose_name="name of the person attending")),
+                ("attendee_email", models.EmailField(max_length=254, verbose_name="their email address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("booked", "Booked"), ("waiting", "On the waiting list"), ("cancelled", "Cancelled")],
+                        default="booked",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_bookings",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bookings", to="portfolios.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AttendanceImport',
+            name="AttendanceImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('rows', models.JSONField(default=list, help_text='Rows that can be imported: urn, school, name, role, line.')),
-                ('problems', models.JSONField(default=list, help_text='Row-level problems: line and message.')),
-                ('status', models.CharField(choices=[('preview', 'Waiting for confirmation'), ('imported', 'Imported'), ('discarded', 'Discarded')], default='preview', max_length=10)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='portfolios.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=255)),
+                (
+                    "rows",
+                    models.JSONField(
+                        default=list, help_text="Rows that can be imported: urn, school, name, role, line."
+                    ),
+                ),
+                ("problems", models.JSONField(default=list, help_text="Row-level problems: line and message.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preview", "Waiting for confirmation"),
+                            ("imported", "Imported"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="preview",
+                        max_length=10,
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imports", to="portfolios.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at', '-id'],
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attendee_name', models.CharField(max_length=200)),
-                ('attendee_role', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('source', models.CharField(choices=[('booking', 'From a booking'), ('import', 'Imported attendance sheet'), ('admin', 'Recorded by the H&W team')], max_length=10)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('evidence_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portfolios.evidenceitem')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='training_attendances', to='schools.school')),
-                ('attendance_import', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attendances', to='portfolios.attendanceimport')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='portfolios.course')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attendee_name", models.CharField(max_length=200)),
+                ("attendee_role", models.CharField(blank=True, max_length=200, verbose_name="role")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("booking", "From a booking"),
+                            ("import", "Imported attendance sheet"),
+                            ("admin", "Recorded by the H&W team"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "evidence_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portfolios.evidenceitem",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="training_attendances",
+                        to="schools.school",
+                    ),
+                ),
+                (
+                    "attendance_import",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attendances",
+                        to="portfolios.attendanceimport",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attendances", to="portfolios.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-course__runs_on', 'attendee_name'],
+                "ordering": ["-course__runs_on", "attendee_name"],
             },
         ),
         migrations.CreateModel(
-            name='CascadeSession',
+            name="CascadeSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date of the session')),
-                ('audience', models.CharField(help_text='For example, lunchtime supervisors.', max_length=200, verbose_name='who attended')),
-                ('headcount', models.PositiveIntegerField(verbose_name='number of people trained')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trainer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cascade_sessions', to='portfolios.attendance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="date of the session")),
+                (
+                    "audience",
+                    models.CharField(
+                        help_text="For example, lunchtime supervisors.", max_length=200, verbose_name="who attended"
+                    ),
+                ),
+                ("headcount", models.PositiveIntegerField(verbose_name="number of people trained")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cascade_sessions",
+                        to="portfolios.attendance",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('headcount__gte', 1)), name='cascade_headcount_positive')],
+                "ordering": ["-held_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("headcount__gte", 1)), name="cascade_headcount_positive")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='course_has_places'),
+            model_name="course",
+            constraint=models.CheckConstraint(condition=models.Q(("capacity__gte", 1)), name="course_has_places"),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('is_online', True), models.Q(('venue', ''), _negated=True), _connector='OR'), name='course_venue_or_online'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_online", True), models.Q(("venue", ""), _negated=True), _connector="OR"),
+                name="course_venue_or_online",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(models.F('course'), django.db.models.functions.text.Lower('attendee_email'), condition=models.Q(('status', 'cancelled'), _negated=True), name='booking_one_per_person_per_course'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                models.F("course"),
+                django.db.models.functions.text.Lower("attendee_email"),
+                condition=models.Q(("status", "cancelled"), _negated=True),
+                name="booking_one_per_person_per_course",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(models.F('course'), models.F('school'), django.db.models.functions.text.Lower('attendee_name'), name='attendance_one_per_person_per_course'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                models.F("course"),
+                models.F("school"),
+                django.db.models.functions.text.Lower("attendee_name"),
+                name="attendance_one_per_person_per_course",
+            ),
         ),
     ]

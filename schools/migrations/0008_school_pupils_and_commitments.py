@@ -7,35 +7,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0007_schedule_return_reminders'),
+        ("schools", "0007_schedule_return_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='pupils',
-            field=models.PositiveIntegerField(blank=True, help_text='Number on roll, from the register (NumberOfPupils).', null=True, verbose_name='number of pupils'),
+            model_name="school",
+            name="pupils",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Number on roll, from the register (NumberOfPupils).",
+                null=True,
+                verbose_name="number of pupils",
+            ),
         ),
         migrations.CreateModel(
-            name='CommitmentStatement',
+            name="CommitmentStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('charter_signed_on', models.DateField(blank=True, null=True, verbose_name="date the school signed the council's anti-bullying charter")),
-                ('governor_name', models.CharField(blank=True, help_text="As the school's details said then.", max_length=200, verbose_name='named governor for anti-bullying')),
-                ('esafety_lead', models.CharField(blank=True, max_length=200, verbose_name='named e-safety lead')),
-                ('restorative_approaches', models.BooleanField(default=False, verbose_name='restorative approaches in use')),
-                ('uses_termly_return', models.BooleanField(default=False, verbose_name='uses the termly incident return')),
-                ('confirmed_on', models.DateField(db_index=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitment_statements', to='schools.school')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "charter_signed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date the school signed the council's anti-bullying charter"
+                    ),
+                ),
+                (
+                    "governor_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the school's details said then.",
+                        max_length=200,
+                        verbose_name="named governor for anti-bullying",
+                    ),
+                ),
+                ("esafety_lead", models.CharField(blank=True, max_length=200, verbose_name="named e-safety lead")),
+                (
+                    "restorative_approaches",
+                    models.BooleanField(default=False, verbose_name="restorative approaches in use"),
+                ),
+                (
+                    "uses_termly_return",
+                    models.BooleanField(default=False, verbose_name="uses the termly incident return"),
+                ),
+                ("confirmed_on", models.DateField(db_index=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitment_statements",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-confirmed_on', '-created_at', '-id'],
-                'indexes': [models.Index(fields=['school', '-confirmed_on'], name='commitment_latest_per_school')],
+                "ordering": ["-confirmed_on", "-created_at", "-id"],
+                "indexes": [models.Index(fields=["school", "-confirmed_on"], name="commitment_latest_per_school")],
             },
         ),
     ]
