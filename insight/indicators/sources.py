@@ -137,9 +137,10 @@ def _districts():
 
 def application_open_on(as_of: date) -> Q:
     """Applications started by `as_of` and not yet closed (decided or withdrawn) on that day."""
-    closed = Q(state=Application.State.WITHDRAWN, withdrawn_at__date__lte=as_of) | Q(
-        state__in=[Application.State.ACCREDITED, Application.State.NOT_ACCREDITED], decided_at__date__lte=as_of
-    )
+    decided = [Application.State.ACCREDITED, Application.State.NOT_ACCREDITED]
+    # A closed application with no stamp (recorded before stamps existed) counts as closed.
+    closed = Q(state=Application.State.WITHDRAWN) & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__lte=as_of))
+    closed |= Q(state__in=decided) & (Q(decided_at__isnull=True) | Q(decided_at__date__lte=as_of))
     return Q(created_at__date__lte=as_of) & ~closed
 
 
