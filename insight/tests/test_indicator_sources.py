@@ -63,7 +63,7 @@ def test_accredited_share_by_phase_and_district(county, key, parameter, attribut
 
 
 def test_current_application_share_counts_applications_in_progress(county):
-    open_states = {s for s in Application.State.values} - {"accredited", "not_accredited", "withdrawn"}
+    open_states = set(Application.State.values) - {"accredited", "not_accredited", "withdrawn"}
     expected = {a.school_id for a in Application.objects.all() if a.state in open_states}
     ids = {s.pk for s in ours()}
     figure = compute("current_application")
@@ -84,8 +84,11 @@ def test_returns_made_share_over_terms_due_by_the_day(county):
 
 @pytest.mark.parametrize("parameter", ["", "racist", "other"])
 def test_incidents_per_thousand_pupils_from_the_returns(county, parameter):
+    current = ReturnVersion.objects.filter(is_current=True).select_related(
+        "incident_return__school", "incident_return__term"
+    )
     versions = [
-        v for v in ReturnVersion.objects.filter(is_current=True).select_related("incident_return__school", "incident_return__term")
+        v for v in current
         if v.incident_return.term.academic_year == "2026-27"
         and v.incident_return.term.opens_on <= AS_OF
         and v.incident_return.school.pupils
