@@ -206,3 +206,23 @@ def test_a_school_sees_its_own_training_and_not_anothers(client, world):
     other = client.get(reverse("portfolios:training_school", args=[world["other"].school.pk]))
     assert other.status_code == 404
     SchoolFactory()
+
+
+def test_the_retention_schedule_removes_training_records_of_old_courses_only(world):
+    from insight.privacy import schedule
+    from insight.privacy.subject_access import collect
+
+    old = Course.objects.create(title="Old", runs_on=date(2020, 1, 8), venue="Hall", capacity=5, trainer="T")
+    Attendance.objects.create(course=old, school=world["lead"].school, attendee_name="Ann", source="admin")
+    Booking.objects.create(
+        course=old, school=world["lead"].school, attendee_name="Ann", attendee_email="ann@oak.example"
+    )
+    kept = Attendance.objects.create(
+        course=world["past"], school=world["lead"].school, attendee_name="Bob", source="admin"
+    )
+    assert collect(email="ann@oak.example")["training places booked"][0]["course"] == "Old"
+    kind = schedule.KINDS_BY_KEY["training-records"]
+    assert kind.due(NOW, 72) == 2
+    assert kind.purge(NOW, 72) == 2
+    assert list(Attendance.objects.all()) == [kept] and not Booking.objects.exists()
+    assert kind.due(NOW, 72) == 0

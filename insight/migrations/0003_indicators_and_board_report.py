@@ -8,9 +8,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("insight", "0002_schedule_retention_sweep"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
