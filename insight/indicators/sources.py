@@ -306,3 +306,26 @@ try:
     from portfolios.surveys.selectors import county_bullied_last_twelve_months
 except ImportError:  # surveys not installed yet: the source is simply not offered
     county_bullied_last_twelve_months = None
+
+
+def survey_bullied_share(period: Period, parameter: str = "", *, today=None) -> Figure | None:
+    """Pupils who said they were bullied in the last twelve months, of those who answered, in the
+    year's pupil surveys (the surveys' own county figure). Under 10 respondents: no data."""
+    if _started(period, today) is None:
+        return None
+    result = county_bullied_last_twelve_months(period.year)
+    if result.percent is None:
+        return None
+    return Figure(_round(result.percent), result.said_yes, result.respondents, "Pupils who said yes, of those asked")
+
+
+if county_bullied_last_twelve_months is not None:
+    register(
+        Source(
+            "survey_bullied",
+            "Pupils bullied in the last twelve months (pupil surveys)",
+            PERCENTAGE,
+            survey_bullied_share,
+            higher_is_better=False,
+        )
+    )

@@ -157,3 +157,13 @@ def test_no_schools_or_no_returns_is_no_data(db):
     assert SOURCES["accredited"].compute(YEAR, "", today=today) is None
     assert SOURCES["incidents_rate"].compute(YEAR, "", today=today) is None
     assert SOURCES["returns_made"].compute(YEAR, "", today=today) is None
+
+
+def test_the_pupil_survey_source_reads_the_surveys_county_figure(db):
+    surveys = pytest.importorskip("portfolios.surveys.selectors")
+    from insight.indicators.sources import survey_bullied_share
+
+    answers = surveys.SurveyAnswer.objects.filter(question__key=surveys.HEADLINE_KEY).exclude(value="")
+    assert answers.count() == 0
+    assert survey_bullied_share(YEAR, today=AS_OF) is None  # no respondents: no data, not 0
+    assert "survey_bullied" in SOURCES
