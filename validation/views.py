@@ -431,6 +431,7 @@ def review(request, pk):
         "application": application,
         "commitments": commitments,
         "commitments_due": commitment_selectors.is_due(commitments, timezone.localdate()),
+        "commitments_due_on": commitment_selectors.due_on(commitments) if commitments else None,
         "rows": portfolio_selectors.task_list(application),
         "form": form,
         "judgements": selectors.judgements_by_criterion(review),
