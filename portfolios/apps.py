@@ -9,6 +9,7 @@ class PortfoliosConfig(AppConfig):
         from accreditation import home
 
         from . import home as portfolio_home
+        from .surveys import home as survey_home
         from .training import home as training_home
 
         home.register(portfolio_home.school_panel)
@@ -16,3 +17,4 @@ class PortfoliosConfig(AppConfig):
         home.register_nav(portfolio_home.nav)
         home.register(training_home.school_panel)
         home.register(training_home.admin_panel)
+        home.register_nav(survey_home.nav)

@@ -329,5 +329,35 @@ class RetentionSchedule(models.Model):
         return "Evidence retention schedule"
 
 
-# Training records (issue 19) live in their own package; imported here so Django finds them.
-from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402, F401
+# Surveys live in their own package; their tables belong to this app (and its migrations).
+from .surveys.models import (  # noqa: E402
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWindow,
+)
+
+# Training records (issue 19) live in their own package too.
+from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402
+
+__all__ = [
+    "Application",
+    "ApplicationTransition",
+    "Attendance",
+    "AttendanceImport",
+    "Booking",
+    "CascadeSession",
+    "Course",
+    "CriteriaSet",
+    "Criterion",
+    "CriterionResponse",
+    "EvidenceDigest",
+    "EvidenceItem",
+    "Question",
+    "Questionnaire",
+    "RetentionSchedule",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyWindow",
+]

@@ -190,6 +190,7 @@ class Command(BaseCommand):
         self.portfolio()
         self.agenda()
         logins.append(self.accredited())
+        self.surveys()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -213,6 +214,13 @@ class Command(BaseCommand):
         schools = {s.urn: s for s in School.objects.filter(urn__in=[990001, 990002, 990004])}
         seed_training_and_commitments(admin, schools)
         transaction.on_commit(lambda: call_command("seed_demo_insight", stdout=self.stdout))
+
+    def surveys(self):
+        """Oakfield's pupil surveys before and after anti-bullying week (portfolios/surveys/demo.py)."""
+        from portfolios.surveys.demo import seed_demo_surveys
+
+        school = School.objects.get(urn=SCHOOLS[0]["urn"])
+        seed_demo_surveys(school=school, lead=get_user_model().objects.get(email=SCHOOLS[0]["lead"][0]))
 
     def school(self, spec):
         """A demo school as if imported from the register, with a good 2019-framework inspection so

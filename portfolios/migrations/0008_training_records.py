@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0005_evidence_retention_schedule"),
+        ("portfolios", "0007_load_questionnaires_v1"),
         ("schools", "0009_schedule_commitment_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
