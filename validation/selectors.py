@@ -28,9 +28,13 @@ from .models import (
 
 
 def conflicted_member_ids(school) -> set[int]:
-    """Ids of the group members with an open conflict with `school`: never assign or show them its
-    application."""
-    return set(Conflict.objects.filter(school=school, withdrawn_at__isnull=True).values_list("member_id", flat=True))
+    """Ids of the group members with an open conflict with `school`, or in its team (a member who
+    also works for the school): never assign or show them its application."""
+    declared = Conflict.objects.filter(school=school, withdrawn_at__isnull=True).values_list("member_id", flat=True)
+    in_team = GroupMember.objects.filter(
+        user__memberships__school=school, user__memberships__is_active=True
+    ).values_list("pk", flat=True)
+    return set(declared.order_by().union(in_team.order_by()))
 
 
 def member_for_user(user) -> GroupMember | None:
