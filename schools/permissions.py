@@ -1,8 +1,8 @@
 """Who may do what with a school. Views ask these; services ask them again."""
 
-from accreditation.permissions import is_hw_admin
-
 from collections.abc import Callable
+
+from accreditation.permissions import is_hw_admin
 
 from .models import Membership
 from .selectors import membership_for_user

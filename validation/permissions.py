@@ -1,7 +1,6 @@
 """Who may do what in the validating group. Views ask these; services ask them again."""
 
 from accreditation.permissions import is_hw_admin
-
 from schools.selectors import membership_in
 
 from .models import Conflict, GroupMember

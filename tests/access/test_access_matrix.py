@@ -20,7 +20,6 @@ from django.urls import reverse
 
 from accreditation.models import AuditEvent
 from accreditation.tests.helpers import login
-
 from schools.working import SESSION_KEY
 
 from .urls import all_url_names
