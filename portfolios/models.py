@@ -178,6 +178,10 @@ class Application(models.Model):
     meeting_date = models.DateField("meeting listed for", null=True, blank=True)
     areas_for_future = models.TextField("areas for future consideration", blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    # Written by validation's award_grant (application_record_award): the award this application
+    # earned, so a renewal can show when the new award would start without reading validation.
+    award_starts_on = models.DateField(null=True, blank=True)
+    award_expires_on = models.DateField(null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -327,3 +331,7 @@ class RetentionSchedule(models.Model):
 
     def __str__(self):
         return "Evidence retention schedule"
+
+
+# The school's action plan (issue 17) lives in its own package; imported here so Django finds it.
+from .action_plans.models import Action, PlanReview  # noqa: E402, F401

@@ -114,3 +114,8 @@ def decision_checker(user, meeting):
 
 def can_release_feedback(user) -> bool:
     return is_hw_admin(user)
+
+
+def can_withdraw_award(user) -> bool:
+    """Withdraw an accreditation, and set what certificates carry: the H&W team."""
+    return is_hw_admin(user)

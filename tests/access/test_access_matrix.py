@@ -229,6 +229,31 @@ MATRIX = {
     "portfolios:export_zip": rule(
         url("portfolios:export_zip", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
     ),
+    # --- portfolios: action plans (issue 17)
+    "portfolios:action_plan": rule(
+        url("portfolios:action_plan", school_id=lambda w: w.school.pk),
+        get=SCHOOL_A | {ADMIN},
+        post=NOBODY,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:action_plan_pdf": rule(
+        url("portfolios:action_plan_pdf", school_id=lambda w: w.school.pk),
+        get=SCHOOL_A | {ADMIN},
+        post=NOBODY,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:action_add": rule(
+        url("portfolios:action_add", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:action_edit": rule(
+        url("portfolios:action_edit", school_id=lambda w: w.school.pk, action_id=lambda w: w.plan_action.pk),
+        get=SCHOOL_A,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:plan_review": rule(
+        url("portfolios:plan_review", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:all_plans": rule(url("portfolios:all_plans"), get={ADMIN}, post=NOBODY),
     # --- validation: the group
     "validation:group": rule(url("validation:group"), get={ADMIN}),
     "validation:member_invite": rule(url("validation:member_invite"), get={ADMIN}),
@@ -311,6 +336,14 @@ MATRIX = {
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),
     "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+    "validation:badge_svg": rule(
+        url("validation:badge_svg", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
+    ),
+    "validation:badge_png": rule(
+        url("validation:badge_png", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
+    ),
+    "validation:award_withdraw": rule(url("validation:award_withdraw", pk=lambda w: w.award.pk), get={ADMIN}),
+    "validation:certificate_settings": rule(url("validation:certificate_settings"), get={ADMIN}),
 }
 
 REFUSED = {403, 404, 405}

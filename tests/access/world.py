@@ -179,6 +179,7 @@ def build(clock) -> World:
         "team": team("send"),
         "invitation_token": invitation_token,
         "calendar_token": calendar_token,
+        "plan_action": application.plan_actions.first(),
         "reset_uid": urlsafe_base64_encode(force_bytes(lead.user.pk)),
         "reset_token": default_token_generator.make_token(lead.user),
         "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),
