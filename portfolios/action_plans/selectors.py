@@ -128,9 +128,59 @@ def overdue_actions(as_of: date):
 
 # Words that say nothing about a theme.
 _STOP = frozenset(
-    """a an and are as at be by for from has have in into is it its more of on or our should so that the their
-    them this to use with within school schools pupils pupil staff consider continue further develop
-    ensure how make across all can could would wider""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "more",
+        "of",
+        "on",
+        "or",
+        "our",
+        "should",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "this",
+        "to",
+        "use",
+        "with",
+        "within",
+        "school",
+        "schools",
+        "pupils",
+        "pupil",
+        "staff",
+        "consider",
+        "continue",
+        "further",
+        "develop",
+        "ensure",
+        "how",
+        "make",
+        "across",
+        "all",
+        "can",
+        "could",
+        "would",
+        "wider",
+    ]
 )
 
 
