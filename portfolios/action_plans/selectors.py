@@ -128,7 +128,7 @@ def overdue_actions(as_of: date):
 
 # Words that say nothing about a theme.
 _STOP = frozenset(
-    [
+    {
         "a",
         "an",
         "and",
@@ -180,7 +180,7 @@ _STOP = frozenset(
         "could",
         "would",
         "wider",
-    ]
+    }
 )
 
 
