@@ -253,9 +253,7 @@ def test_panel_sees_the_previous_round_and_the_new_award_runs_from_the_day_the_o
     accredited, renewal_meeting, people, client, time_machine, django_capture_on_commit_callbacks
 ):
     lead = people["lead"]
-    application = portfolio_services.application_start(
-        school=lead.school, actor=lead.user, development_area="Parents"
-    )
+    application = portfolio_services.application_start(school=lead.school, actor=lead.user, development_area="Parents")
     fill(application, lead, [add_evidence(lead, "New survey", date(2029, 4, 1))])
     portfolio_services.application_submit(
         application=application, actor=lead.user, declaration=True, equality_declaration=True
