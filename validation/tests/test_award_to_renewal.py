@@ -17,7 +17,7 @@ from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
 from portfolios import services as portfolio_services
 from portfolios.action_plans import services as plan_services
-from portfolios.models import Action, Application, Criterion, PlanReview
+from portfolios.models import Action, Application, PlanReview
 from portfolios.tests.factories import pdf_upload
 from schools.tests.factories import LeadFactory
 from validation import selectors, services
