@@ -599,10 +599,6 @@ def application_record_outcome(
 def application_record_award(*, application, starts_on: date, expires_on: date) -> Application:
     """Record the dates of the award an accredited application earned (validation's award_grant
     is the one writer), so the school's pages and its next renewal can show them."""
-    updated = Application.objects.filter(pk=application.pk, state=State.ACCREDITED).update(
-        award_starts_on=starts_on, award_expires_on=expires_on
-    )
-    if not updated:
-        raise ValidationError("Only an accredited application earns an award", code="invalid")
+    Application.objects.filter(pk=application.pk).update(award_starts_on=starts_on, award_expires_on=expires_on)
     application.award_starts_on, application.award_expires_on = starts_on, expires_on
     return application

@@ -26,14 +26,12 @@ def _plan_context(request, school):
     }
 
 
-@require_GET
 @login_required
 def action_plan(request, school_id):
     school = selectors.school_plan_for(request.user, school_id)
     return render(request, "portfolios/action_plans/plan.html", _plan_context(request, school))
 
 
-@require_GET
 @login_required
 def action_plan_pdf(request, school_id):
     school = selectors.school_plan_for(request.user, school_id)

@@ -253,6 +253,10 @@ MATRIX = {
     "portfolios:plan_review": rule(
         url("portfolios:plan_review", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
     ),
+    # School A holds an award and a renewal draft: its people see the page (and are told a draft exists).
+    "portfolios:renewal_start": rule(
+        url("portfolios:renewal_start", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
     "portfolios:all_plans": rule(url("portfolios:all_plans"), get={ADMIN}, post=NOBODY),
     # --- validation: the group
     "validation:group": rule(url("validation:group"), get={ADMIN}),

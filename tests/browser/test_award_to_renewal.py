@@ -127,7 +127,7 @@ def test_from_two_areas_to_an_action_plan_and_a_renewal_that_loses_no_months(fre
         expect(page.get_by_text("Review overdue")).to_be_visible()
         page.get_by_role("link", name="Review the plan").click()
         assert_accessible(page)
-        page.get_by_label("What did the review found", exact=False).fill("Parents met twice; supervisors trained.")
+        page.get_by_label("What did the review find?").fill("Parents met twice; supervisors trained.")
         page.get_by_role("button", name="Record the review").click()
         expect(page.get_by_text("Review recorded")).to_be_visible()
         expect(page.get_by_text("8 October 2027")).to_be_visible()  # next review due
