@@ -233,13 +233,11 @@ MATRIX = {
     "portfolios:action_plan": rule(
         url("portfolios:action_plan", school_id=lambda w: w.school.pk),
         get=SCHOOL_A | {ADMIN},
-        post=NOBODY,
         hidden=A_HIDDEN,
     ),
     "portfolios:action_plan_pdf": rule(
         url("portfolios:action_plan_pdf", school_id=lambda w: w.school.pk),
         get=SCHOOL_A | {ADMIN},
-        post=NOBODY,
         hidden=A_HIDDEN,
     ),
     "portfolios:action_add": rule(
