@@ -334,4 +334,31 @@ class RetentionSchedule(models.Model):
 
 
 # The school's action plan (issue 17) lives in its own package; imported here so Django finds it.
-from .action_plans.models import Action, PlanReview  # noqa: E402, F401
+from .action_plans.models import Action, PlanReview  # noqa: E402
+
+# Surveys live in their own package; their tables belong to this app (and its migrations).
+from .surveys.models import (  # noqa: E402
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWindow,
+)
+
+__all__ = [
+    "Action",
+    "Application",
+    "ApplicationTransition",
+    "CriteriaSet",
+    "Criterion",
+    "CriterionResponse",
+    "EvidenceDigest",
+    "EvidenceItem",
+    "PlanReview",
+    "Question",
+    "Questionnaire",
+    "RetentionSchedule",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyWindow",
+]

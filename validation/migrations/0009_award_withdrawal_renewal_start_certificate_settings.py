@@ -18,7 +18,7 @@ def copy_award_dates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0006_action_plans_and_award_dates"),
+        ("portfolios", "0008_action_plans_and_award_dates"),
         ("schools", "0008_membership_several_schools_per_person"),
         ("validation", "0008_schedule_award_expiry_and_agenda_packs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

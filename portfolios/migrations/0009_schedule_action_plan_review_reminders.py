@@ -24,7 +24,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0006_action_plans_and_award_dates"),
+        ("portfolios", "0008_action_plans_and_award_dates"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0005_evidence_retention_schedule"),
+        ("portfolios", "0007_load_questionnaires_v1"),
         ("schools", "0008_membership_several_schools_per_person"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
