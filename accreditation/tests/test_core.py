@@ -148,7 +148,7 @@ class TestSeedDemo:
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
         counts = (User.objects.count(), School.objects.count(), Membership.objects.count(), GroupMember.objects.count())
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
-        assert counts == (9, 3, 5, 3)
+        assert counts == (10, 3, 7, 3)  # issue 17: a trust member in two schools (1 person, 2 memberships)
         assert (
             User.objects.count(),
             School.objects.count(),
