@@ -251,3 +251,31 @@ class WithdrawForm(GDSFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class RenewalStartForm(forms.Form):
+    """Choose the renewal's development area among the last feedback's areas, or name another."""
+
+    OTHER = "other"
+    area = forms.ChoiceField(error_messages={"required": "Select your development area, or choose another area"})
+    other_area = forms.CharField(
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "The development area must be 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        self.fields["area"].choices = [(str(i), a) for i, a in enumerate(self.areas)] + [(self.OTHER, "Another area")]
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("area")
+        if choice == self.OTHER:
+            if not (cleaned.get("other_area") or "").strip() and "other_area" not in self.errors:
+                self.add_error("other_area", "Enter your development area")
+            cleaned["development_area"] = (cleaned.get("other_area") or "").strip()
+        elif choice is not None:
+            cleaned["development_area"] = self.areas[int(choice)]
+        return cleaned

@@ -178,6 +178,10 @@ class Application(models.Model):
     meeting_date = models.DateField("meeting listed for", null=True, blank=True)
     areas_for_future = models.TextField("areas for future consideration", blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    # Written by validation's award_grant (application_record_award): the award this application
+    # earned, so a renewal can show when the new award would start without reading validation.
+    award_starts_on = models.DateField(null=True, blank=True)
+    award_expires_on = models.DateField(null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -329,6 +333,9 @@ class RetentionSchedule(models.Model):
         return "Evidence retention schedule"
 
 
+# The school's action plan (issue 17) lives in its own package; imported here so Django finds it.
+from .action_plans.models import Action, PlanReview  # noqa: E402
+
 # Surveys live in their own package; their tables belong to this app (and its migrations).
 from .surveys.models import (  # noqa: E402
     Question,
@@ -342,6 +349,7 @@ from .surveys.models import (  # noqa: E402
 from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402
 
 __all__ = [
+    "Action",
     "Application",
     "ApplicationTransition",
     "Attendance",
@@ -354,6 +362,7 @@ __all__ = [
     "CriterionResponse",
     "EvidenceDigest",
     "EvidenceItem",
+    "PlanReview",
     "Question",
     "Questionnaire",
     "RetentionSchedule",

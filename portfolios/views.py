@@ -14,7 +14,7 @@ from accreditation.permissions import is_hw_admin
 from schools.models import School
 from schools.selectors import school_for_user
 
-from . import exports, forms, permissions, returns_summary, selectors, services, uploads
+from . import exports, forms, permissions, renewals, returns_summary, selectors, services, uploads
 from .models import Application
 
 
@@ -257,6 +257,41 @@ def application_start(request, school_id):
 
 
 @login_required
+def renewal_start(request, school_id):
+    """Start a renewal from the last award: the development area from its feedback, evidence
+    carried forward, what must be replaced, the action plan and when the new award would run."""
+    school = selectors.school_for_portfolio(request.user, school_id)
+    previous = selectors.previous_award(school)
+    if previous is None:
+        raise Http404("No award to renew")
+    if not permissions.can_start_application(request.user, school):
+        raise PermissionDenied
+    current = selectors.open_application(school)
+    areas = renewals.previous_areas(previous)
+    form = forms.RenewalStartForm(request.POST if request.method == "POST" else None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                school=school, actor=request.user, development_area=form.cleaned_data["development_area"]
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Renewal started: your development area and evidence still in date are filled in")
+            return redirect("portfolios:application", pk=application.pk)
+    context = {
+        "school": school,
+        "previous": previous,
+        "current": current,
+        "form": form,
+        "areas": areas,
+        "carry": renewals.carry_forward(previous),
+        "preview": renewals.award_preview(school),
+    }
+    return render(request, "portfolios/renewal_start.html", context, status=400 if form.errors else 200)
+
+
+@login_required
 def application_start_hard_copy(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     if not permissions.can_record_hard_copy(request.user):
@@ -357,7 +392,13 @@ def application_submit(request, pk):
             messages.success(request, "Application submitted. We have emailed you a confirmation.")
             return redirect("portfolios:application", pk=application.pk)
     problems = selectors.submission_problems(application, user=request.user, check_declarations=False)
-    context = {"form": form, "application": application, "problems": problems, "rows": selectors.task_list(application)}
+    context = {
+        "form": form,
+        "application": application,
+        "problems": problems,
+        "rows": selectors.task_list(application),
+        "award_preview": renewals.award_preview(application.school) if application.is_renewal else None,
+    }
     return render(request, "portfolios/submit.html", context)
 
 

@@ -2,7 +2,8 @@
 tasks are in validation/tasks.py).
 
 An award made on D expires on D + 3 calendar years (validation.services.award_expiry). Its SLT
-lead and the H&W team hear 6 months, 3 months and 1 month before that day. Each reminder is
+lead and the H&W team hear 9 months and 6 months before that day (the renewal invitations, with a
+link straight into starting the renewal), then 3 months and 1 month before. Each reminder is
 recorded with `accreditation.notifications.send_once(kind="award_expiry", key="<award id>:<stage>")`
 in the same transaction as its emails, so a run twice or a retry sends nothing twice. A reminder is
 due from its day until the award expires (a window, never one exact day), so a missed night is
@@ -40,8 +41,14 @@ class ExpiryStage:
     words: str  # "6 months"
 
 
-# Earliest first.
-EXPIRY_STAGES = (ExpiryStage("6m", 6, "6 months"), ExpiryStage("3m", 3, "3 months"), ExpiryStage("1m", 1, "1 month"))
+# Earliest first. The 9- and 6-month reminders are the renewal invitations (issue 17): they link
+# straight into starting the renewal.
+EXPIRY_STAGES = (
+    ExpiryStage("9m", 9, "9 months"),
+    ExpiryStage("6m", 6, "6 months"),
+    ExpiryStage("3m", 3, "3 months"),
+    ExpiryStage("1m", 1, "1 month"),
+)
 # Reminders start this many months before expiry.
 FIRST_REMINDER_MONTHS = EXPIRY_STAGES[0].months
 
@@ -127,6 +134,8 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
             "time_left": time_left(as_of, award.expires_on),
             "has_lead": bool(leads),
             "link": settings.SITE_URL + reverse("portfolios:school", args=[school.pk]),
+            "renewal_link": settings.SITE_URL + reverse("portfolios:renewal_start", args=[school.pk]),
+            "is_invitation": latest.months >= 6,
             "register_link": settings.SITE_URL + reverse("validation:register"),
         }
         key = f"{award.pk}:{latest.key}"
@@ -170,16 +179,32 @@ def awards_lapse(*, as_of: date) -> int:
         if not lapsing:
             return 0
         now = timezone.now()
-        count = Award.objects.filter(pk__in=[a.pk for a in lapsing]).update(
+        # An award followed by a renewal (which starts the day it ends) is superseded, not lapsed.
+        renewed = set(
+            Award.objects.filter(pk__in=[a.pk for a in lapsing])
+            .filter(Exists(newer_award()))
+            .values_list("pk", flat=True)
+        )
+        count = Award.objects.filter(pk__in=[a.pk for a in lapsing if a.pk not in renewed]).update(
             status=Award.Status.LAPSED, status_changed_at=now
         )
+        if renewed:
+            Award.objects.filter(pk__in=renewed).update(status=Award.Status.SUPERSEDED, status_changed_at=now)
         for award in lapsing:  # the audit labels read as the stored rows now do
-            award.status, award.status_changed_at = Award.Status.LAPSED, now
+            award.status = Award.Status.SUPERSEDED if award.pk in renewed else Award.Status.LAPSED
+            award.status_changed_at = now
         # One INSERT for all the audit entries (a row each), not one per award.
         audit.record_many(
             actor=None,
             action="award.lapsed",
-            entries=[(award, f"{award.school.name}: expired {award.expires_on:%-d %B %Y}") for award in lapsing],
+            entries=[
+                (
+                    award,
+                    f"{award.school.name}: expired {award.expires_on:%-d %B %Y}"
+                    + (" (renewed: the next award starts that day)" if award.pk in renewed else ""),
+                )
+                for award in lapsing
+            ],
         )
     logger.info("Awards lapsed on %s: %s", as_of, count)
     return count

@@ -65,6 +65,9 @@ def build(clock) -> World:
     lead = LeadFactory(user__email="lead@a.example.org", school__name="School A")
     colleague = MembershipFactory(school=lead.school, user__email="colleague@a.example.org")
     other = LeadFactory(user__email="lead@b.example.org", school__name="School B")
+    # In both teams (School A first by name), working as School B through the session's switcher.
+    two_schools = MembershipFactory(school=other.school, user__email="two@ab.example.org")
+    MembershipFactory(school=lead.school, user=two_schools.user)
     validator = GroupMemberFactory(team=team("health-wellbeing"), user__email="validator@council.example.org")
     second = GroupMemberFactory(team=team("send"), user__email="second@council.example.org")
     third = GroupMemberFactory(team=team("school-governance"), user__email="third@council.example.org")
@@ -78,6 +81,7 @@ def build(clock) -> World:
         "validator": validator.user,
         "conflicted": conflicted.user,
         "admin": admin,
+        "two_schools": two_schools.user,
     }
     school = lead.school
     first = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
@@ -194,6 +198,7 @@ def build(clock) -> World:
         "team": team("send"),
         "invitation_token": invitation_token,
         "calendar_token": calendar_token,
+        "plan_action": application.plan_actions.first(),
         "reset_uid": urlsafe_base64_encode(force_bytes(lead.user.pk)),
         "reset_token": default_token_generator.make_token(lead.user),
         "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),

@@ -186,7 +186,7 @@ class Command(BaseCommand):
                 email, first, last, title = spec[key]
                 user = self.person(email, first, last, title)
                 Membership.objects.update_or_create(
-                    user=user, defaults={"school": school, "role": role, "is_active": True}
+                    user=user, school=school, defaults={"role": role, "is_active": True}
                 )
                 logins.append((f"{school.name}: {role.label}", email))
 
@@ -213,6 +213,7 @@ class Command(BaseCommand):
         self.incident_returns(today)
         self.failed_email()
         self.surveys()
+        logins.append(award_to_renewal_demo(self))
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -435,7 +436,7 @@ class Command(BaseCommand):
             item=item,
             admin=admin,
             strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
-            areas="Involve parents in the annual review of the policy.",
+            areas="Involve parents in the annual review of the policy.\nTrain lunchtime supervisors in responding to bullying.",
         )
         if meeting.status == Meeting.Status.PLANNED:
             validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
@@ -538,7 +539,7 @@ class Command(BaseCommand):
         email, first, last, title = spec["lead"]
         lead = self.person(email, first, last, title)
         Membership.objects.update_or_create(
-            user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
+            user=lead, school=school, defaults={"role": Membership.Role.LEAD, "is_active": True}
         )
         return school, lead, (f"{school.name}: SLT lead ({label})", email)
 
@@ -572,3 +573,40 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         return user
+
+
+TRUST_PERSON = ("sam.patel@trust.example.org", "Sam", "Patel", "Trust anti-bullying lead")
+
+
+def award_to_renewal_demo(command):
+    """Issue 17: Brookfield's action plan (from its two areas, one action under way, a review
+    five months ago so the next falls due soon), the certificate's signatory, and a trust's member
+    of staff in two schools' teams (switching between them). Idempotent; dates relative to today."""
+    from portfolios.action_plans.models import Action, PlanReview
+
+    today = datetime.date.today()
+    brookfield = School.objects.get(urn=ACCREDITED["urn"])
+    first_action = Action.objects.filter(school=brookfield).order_by("source_key").first()
+    if first_action is not None and first_action.status == Action.Status.NOT_STARTED:
+        first_action.status, first_action.lead = Action.Status.IN_PROGRESS, "Deputy head"
+        first_action.notes = "Parents' forum met in the autumn term; the policy draft went to them."
+        first_action.save()
+    lead = brookfield.memberships.filter(role=Membership.Role.LEAD).first()
+    if not PlanReview.objects.filter(school=brookfield).exists() and lead is not None:
+        PlanReview.objects.create(
+            school=brookfield,
+            reviewed_on=today - datetime.timedelta(days=150),
+            summary="Parents' forum set up; supervisor training booked.",
+            reviewed_by=lead.user,
+        )
+    settings_row = validation_services.certificate_settings()
+    if not settings_row.signatory_name:
+        settings_row.signatory_name, settings_row.signatory_role = "Jo Marsh", "Head of Health & Wellbeing"
+        settings_row.save()
+    email, first, last, title = TRUST_PERSON
+    person = command.person(email, first, last, title)
+    for school in (School.objects.get(urn=SCHOOLS[0]["urn"]), brookfield):
+        Membership.objects.update_or_create(
+            user=person, school=school, defaults={"role": Membership.Role.CONTRIBUTOR, "is_active": True}
+        )
+    return ("In two schools' teams (switch school)", email)
