@@ -436,7 +436,10 @@ class Command(BaseCommand):
             item=item,
             admin=admin,
             strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
-            areas="Involve parents in the annual review of the policy.\nTrain lunchtime supervisors in responding to bullying.",
+            areas=(
+                "Involve parents in the annual review of the policy.\n"
+                "Train lunchtime supervisors in responding to bullying."
+            ),
         )
         if meeting.status == Meeting.Status.PLANNED:
             validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
