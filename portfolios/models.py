@@ -264,6 +264,9 @@ class ApplicationTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # A request for further information: the criterion numbers it reopened (the guidance's
+    # "how often sent back" figure counts these).
+    criteria_reopened = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -327,3 +330,11 @@ class RetentionSchedule(models.Model):
 
     def __str__(self):
         return "Evidence retention schedule"
+
+
+# The packages' models (portfolios/<concept>/models.py) belong to this app; import them last, as
+# they build on the models above.
+from .advice.models import AdviceComment, AdviceRequest, AdviceSharing  # noqa: E402, F401
+from .exemplars.models import Exemplar, SharingConsent  # noqa: E402, F401
+from .guidance.models import CriterionGuidance, GuidanceVersion  # noqa: E402, F401
+from .readiness.models import SelfRating  # noqa: E402, F401

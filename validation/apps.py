@@ -8,13 +8,16 @@ class ValidationConfig(AppConfig):
     def ready(self):
         from accreditation import home
         from accreditation.permissions import register_second_factor_rule
+        from portfolios.meetings import register_next_meeting
 
         from . import home as validation_home
+        from . import selectors
         from .permissions import is_validator
 
         home.register(validation_home.admin_panel)
         home.register(validation_home.validator_panel)
         home.register(validation_home.school_panel)
         home.register_nav(validation_home.nav)
+        register_next_meeting(selectors.meeting_for_submission)
         # Validators read every school's evidence: they must sign in with a second factor.
         register_second_factor_rule(is_validator)
