@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accreditation.decorators import admin_required
 from accreditation.errors import Refusal
+from accreditation.permissions import is_hw_admin
 from portfolios import permissions
 from portfolios import selectors as portfolio_selectors
 from portfolios.models import Criterion
+from schools.permissions import is_school_lead
 
 from . import forms, selectors, services
 from .models import AdviceComment
@@ -85,6 +88,9 @@ def mark(request, pk):
     application = portfolio_selectors.application_get_for_user(request.user, comment.request.application_id)
     if comment.request.completed_at is None:
         raise Http404
+    if not permissions.can_work_on_application(request.user, application) or is_hw_admin(request.user):
+        if application.is_editable:
+            raise PermissionDenied
     try:
         services.advice_comment_mark(
             comment=comment, actor=request.user, addressed=request.POST.get("addressed") == "1"
@@ -98,6 +104,8 @@ def mark(request, pk):
 @require_POST
 def share(request, pk):
     application = portfolio_selectors.application_get_for_user(request.user, pk)
+    if not is_school_lead(request.user, application.school):
+        raise PermissionDenied
     wanted = request.POST.get("share") == "1"
     try:
         services.advice_share(application=application, actor=request.user, share=wanted)

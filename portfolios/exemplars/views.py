@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.decorators import admin_required
 from accreditation.downloads import stored_file_response
@@ -39,6 +39,7 @@ def detail(request, pk):
     return render(request, "portfolios/exemplars/detail.html", context)
 
 
+@require_GET
 @login_required
 def download(request, pk):
     exemplar = selectors.exemplar_get_for_user(request.user, pk)
