@@ -352,7 +352,7 @@ def criterion_edit(request, pk, number):
         linked_ids=[item.pk for item in linked],
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("outcome_")}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.outcome_names}
         try:
             readiness_services.criterion_self_evaluate(response=response, actor=request.user, **data)
         except (ValidationError, Refusal) as error:

@@ -39,8 +39,8 @@ def guidance_for_application(application) -> GuidanceVersion | None:
     versions = GuidanceVersion.objects.filter(criteria_set_id=application.criteria_set_id)
     if application.submitted_at and not application.is_editable:
         pinned = versions.filter(published_at__lte=application.submitted_at).order_by("-number").first()
-        if pinned is not None:
-            return pinned
+        # Submitted before any guidance was published (e.g. before the portal had it): the first version.
+        return pinned or versions.order_by("number").first()
     return versions.order_by("-number").first()
 
 
