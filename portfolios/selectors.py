@@ -73,13 +73,13 @@ LIBRARY_AGES = ("fresh", "stale_by_meeting", "stale")
 
 
 def evidence_search(
-    school, *, as_of: date, meeting_date: date | None, query="", criterion=None, kind="", age="", sort="newest"
+    school, *, as_of: date, meeting_date: date | None, q="", criterion=None, kind="", age="", sort="newest"
 ):
     """The library's rows, filtered and sorted: a search of title and description, a criterion
     number, a kind, and an age (fresh / out of date by `meeting_date` / out of date on `as_of`).
     Unknown values fall back to no filter and the newest first."""
     rows = evidence_for_school(school)
-    query = (query or "").strip()
+    query = (q or "").strip()
     if len(query) > LIBRARY_MAX_QUERY:
         return rows.none()
     if query:

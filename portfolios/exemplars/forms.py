@@ -7,7 +7,7 @@ from . import selectors
 
 
 class LibraryFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=5000)
+    q = forms.CharField(label="Search", required=False)
     criterion = forms.TypedChoiceField(label="Criterion", required=False, coerce=int, empty_value=None)
     phase = forms.ChoiceField(label="Phase", required=False)
 

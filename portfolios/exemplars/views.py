@@ -19,7 +19,8 @@ from . import forms, selectors, services
 def library(request):
     criteria = portfolio_selectors.current_criteria_set().criteria.all()
     form = forms.LibraryFilterForm(request.GET or None, criteria=criteria)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a value that does not fit is ignored, the rest still filter
+    filters = getattr(form, "cleaned_data", {})
     rows = selectors.library(
         query=filters.get("q", ""), criterion=filters.get("criterion"), phase=filters.get("phase", "")
     )
