@@ -88,9 +88,9 @@ def mark(request, pk):
     application = portfolio_selectors.application_get_for_user(request.user, comment.request.application_id)
     if comment.request.completed_at is None:
         raise Http404
-    if not permissions.can_work_on_application(request.user, application) or is_hw_admin(request.user):
-        if application.is_editable:
-            raise PermissionDenied
+    may_work = permissions.can_work_on_application(request.user, application) and not is_hw_admin(request.user)
+    if application.is_editable and not may_work:
+        raise PermissionDenied
     try:
         services.advice_comment_mark(
             comment=comment, actor=request.user, addressed=request.POST.get("addressed") == "1"

@@ -36,7 +36,7 @@ def titles(response):
 
 
 def test_search_title_and_description_and_filter_by_criterion_and_type(client, library):
-    lead, url = library
+    _lead, url = library
     assert titles(client.get(url, {"q": "cpd"})) == ["CPD log autumn"]
     assert titles(client.get(url, {"q": "GOVERNOR"})) == ["Minutes"]
     assert titles(client.get(url, {"criterion": "4"})) == ["CPD log autumn"]
@@ -44,7 +44,7 @@ def test_search_title_and_description_and_filter_by_criterion_and_type(client, l
 
 
 def test_age_filter_uses_the_next_meeting(client, library):
-    lead, url = library
+    _lead, url = library
     MeetingFactory(date=date(2026, 11, 25), submission_cutoff=date(2026, 11, 4))
     assert titles(client.get(url, {"age": "stale"})) == ["Old survey"]
     assert titles(client.get(url, {"age": "stale_by_meeting"})) == ["Minutes"]
@@ -53,7 +53,7 @@ def test_age_filter_uses_the_next_meeting(client, library):
 
 
 def test_sort_and_bad_values_are_ignored(client, library):
-    lead, url = library
+    _lead, url = library
     assert titles(client.get(url, {"sort": "title"})) == ["CPD log autumn", "Minutes", "Old survey"]
     assert titles(client.get(url, {"sort": "oldest"}))[0] == "Old survey"
     assert titles(client.get(url, {"sort": "id; DROP TABLE x"}))[0] == "CPD log autumn"
@@ -61,7 +61,7 @@ def test_sort_and_bad_values_are_ignored(client, library):
 
 
 def test_hostile_searches_are_a_plain_miss(client, library):
-    lead, url = library
+    _lead, url = library
     assert titles(client.get(url, {"q": "' OR '1'='1"})) == []
     response = client.get(url, {"q": "a" * 5000})
     assert titles(response) == [] and "No evidence matches your search" in response.content.decode()

@@ -9,7 +9,8 @@ from accreditation.errors import Refusal
 from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
 from portfolios import services
-from portfolios.advice import selectors, services as advice_services
+from portfolios.advice import selectors
+from portfolios.advice import services as advice_services
 from portfolios.models import Application, Criterion
 from portfolios.tests.factories import EvidenceItemFactory, complete_application
 from schools.tests.factories import LeadFactory
@@ -90,7 +91,7 @@ def test_comments_are_read_only_after_submission(asked):
 
 
 def test_only_admins_comment(asked):
-    lead, application, request, admin = asked
+    lead, _application, request, _admin = asked
     with pytest.raises(Refusal):
         advice_services.advice_comment_add(request=request, criterion=criterion(1), actor=lead.user, body="Self")
     assert not request.comments.exists()

@@ -10,7 +10,8 @@ from django.urls import reverse
 from accreditation.errors import Refusal
 from accreditation.tests.factories import AdminFactory
 from portfolios import services
-from portfolios.exemplars import selectors, services as exemplar_services
+from portfolios.exemplars import selectors
+from portfolios.exemplars import services as exemplar_services
 from portfolios.exemplars.models import Exemplar
 from portfolios.models import Criterion
 from portfolios.tests.factories import EvidenceItemFactory, complete_application, pdf_upload
@@ -47,7 +48,7 @@ def publish(application, admin, **extra):
 
 
 def test_no_consent_no_exemplar(accredited):
-    application, lead, admin = accredited
+    application, _lead, admin = accredited
     with pytest.raises(Refusal, match="has not agreed to share"):
         publish(application, admin)
     assert not Exemplar.objects.exists()
@@ -93,7 +94,7 @@ def test_withdrawing_consent_unpublishes_at_once(accredited, client):
 
 
 def test_only_the_lead_changes_consent(accredited, client):
-    application, lead, admin = accredited
+    application, lead, _admin = accredited
     colleague = MembershipFactory(school=lead.school)
     with pytest.raises(Refusal):
         exemplar_services.consent_record(application=application, actor=colleague.user, may_share=True, may_name=False)

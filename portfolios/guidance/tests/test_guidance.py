@@ -12,7 +12,8 @@ from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
 from portfolios import services
-from portfolios.guidance import selectors, services as guidance_services
+from portfolios.guidance import selectors
+from portfolios.guidance import services as guidance_services
 from portfolios.guidance.models import CriterionGuidance, GuidanceVersion
 from portfolios.models import Criterion
 from portfolios.tests.factories import EvidenceItemFactory, complete_application

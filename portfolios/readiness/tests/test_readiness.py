@@ -10,7 +10,8 @@ from accreditation.errors import Refusal
 from portfolios import services
 from portfolios.exemplars.models import SharingConsent
 from portfolios.models import Application
-from portfolios.readiness import selectors, services as readiness_services
+from portfolios.readiness import selectors
+from portfolios.readiness import services as readiness_services
 from portfolios.readiness.models import SelfRating
 from portfolios.tests.factories import EvidenceItemFactory, complete_application
 from schools.tests.factories import LeadFactory, MembershipFactory
