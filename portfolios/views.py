@@ -23,7 +23,7 @@ from . import exports, forms, meetings, permissions, returns_summary, selectors,
 from .advice import selectors as advice_selectors
 from .exemplars import selectors as exemplar_selectors
 from .guidance import selectors as guidance_selectors
-from .models import Application
+from .models import Application, Criterion
 from .readiness import forms as readiness_forms
 from .readiness import selectors as readiness_selectors
 from .readiness import services as readiness_services
@@ -89,11 +89,12 @@ def evidence_library(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     today = timezone.localdate()
     open_app = selectors.open_application(school)
-    meeting_date = meetings.meeting_date_for(open_app, today) if open_app else None
-    meeting_date = meeting_date or getattr(meetings.next_meeting_for_submission(today), "date", None)
-    form = forms.LibraryFilterForm(
-        request.GET, criteria=selectors.current_criteria_set().criteria.all(), meeting_date=meeting_date
-    )
+    if open_app is not None and open_app.meeting_date:
+        meeting_date = open_app.meeting_date
+    else:
+        meeting_date = getattr(meetings.next_meeting_for_submission(today), "date", None)
+    criteria = Criterion.objects.filter(criteria_set__is_current=True).order_by("number")
+    form = forms.LibraryFilterForm(request.GET, criteria=criteria, meeting_date=meeting_date)
     filters = form.filters()
     items = selectors.evidence_search(school, as_of=today, meeting_date=meeting_date, **filters)
     page = Paginator(items, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -306,6 +307,7 @@ def application_detail(request, pk):
     ratings = readiness_selectors.ratings_for(application)
     for row in rows:
         row.rating = ratings.get(row.criterion.number)
+    comments = list(advice_selectors.comments_for_application(application).filter(request__completed_at__isnull=False))
     return render(
         request,
         "portfolios/application.html",
@@ -319,11 +321,11 @@ def application_detail(request, pk):
             "can_withdraw": permissions.can_withdraw(request.user, application),
             "transitions": application.transitions.select_related("actor"),
             "advice_open": advice_selectors.open_request_for(application),
-            "advice_comments": advice_selectors.comments_for_application(application).filter(
-                request__completed_at__isnull=False
-            ),
-            "advice_shared": advice_selectors.is_shared(application),
-            "consent": exemplar_selectors.consent_for(application),
+            "advice_comments": comments,
+            "advice_shared": bool(comments) and advice_selectors.is_shared(application),
+            "consent": exemplar_selectors.consent_for(application)
+            if application.state != Application.State.DRAFT
+            else None,
             "is_lead": is_school_lead(request.user, application.school),
         },
     )
