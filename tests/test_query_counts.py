@@ -165,7 +165,8 @@ def client_factory():
 def test_each_page_makes_its_pinned_number_of_queries(client_factory, size):
     counts, pages, _ = counts_at(client_factory, size)
     # The pages show what was built, so the counts are for real content.
-    assert pages["evidence_library"].count(b"/portfolio/evidence/") >= 8 * size
+    # The library shows pages of 50 (issue 16).
+    assert pages["evidence_library"].count(b"/portfolio/evidence/") >= min(8 * size, 50)
     assert pages["validator_agenda"].count(b"/agenda/") >= 1
     assert pages["public_register"].count(b"<tr") >= size
     for key, pinned in PINNED.items():
