@@ -7,6 +7,7 @@ from accreditation import audit
 from accreditation.errors import Refusal
 from portfolios import services as portfolio_services
 from portfolios.exemplars import services as exemplar_services
+from schools.permissions import is_school_lead
 
 from .models import SelfRating
 
@@ -65,5 +66,7 @@ def application_check_and_submit(
         submitted = portfolio_services.application_submit(
             application=application, actor=actor, declaration=declaration, equality_declaration=equality_declaration
         )
-        exemplar_services.consent_record(application=submitted, actor=actor, may_share=may_share, may_name=may_name)
+        # The H&W team submitting a paper portfolio cannot consent for the school: only the lead can.
+        if may_share or may_name or is_school_lead(actor, submitted.school):
+            exemplar_services.consent_record(application=submitted, actor=actor, may_share=may_share, may_name=may_name)
     return submitted

@@ -158,3 +158,24 @@ def test_readiness_holds_on_every_day(lead, time_machine):
         rate_all(application, lead.user, item)
         assert selectors.readiness_for(application, user=lead.user).ready
         services.application_withdraw(application=application, actor=lead.user)
+
+
+def test_the_team_submits_a_paper_portfolio_from_check_answers_without_consenting_for_the_school(client):
+    from accreditation.tests.factories import AdminFactory
+    from accreditation.tests.helpers import login
+
+    lead = LeadFactory()
+    admin = AdminFactory()
+    application = services.application_start(school=lead.school, actor=admin, hard_copy_received_on=date(2026, 9, 30))
+    item = EvidenceItemFactory(school=lead.school)
+    for response in application.responses.all():
+        services.response_update(response=response, actor=admin, self_evaluation="On paper", evidence=[item])
+    login(client, admin)
+    url = reverse("portfolios:check", args=[application.pk])
+    client.post(url, {"declaration": "on", "equality_declaration": "on", "may_share": "on"})
+    application.refresh_from_db()
+    assert application.state == Application.State.DRAFT  # only the school's lead can consent
+    client.post(url, {"declaration": "on", "equality_declaration": "on"})
+    application.refresh_from_db()
+    assert application.state == Application.State.SUBMITTED
+    assert not SharingConsent.objects.filter(application=application).exists()
