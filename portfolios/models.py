@@ -334,7 +334,40 @@ class RetentionSchedule(models.Model):
 
 # The packages' models (portfolios/<concept>/models.py) belong to this app; import them last, as
 # they build on the models above.
-from .advice.models import AdviceComment, AdviceRequest, AdviceSharing  # noqa: E402, F401
-from .exemplars.models import Exemplar, SharingConsent  # noqa: E402, F401
-from .guidance.models import CriterionGuidance, GuidanceVersion  # noqa: E402, F401
-from .readiness.models import SelfRating  # noqa: E402, F401
+from .advice.models import AdviceComment, AdviceRequest, AdviceSharing  # noqa: E402
+from .exemplars.models import Exemplar, SharingConsent  # noqa: E402
+from .guidance.models import CriterionGuidance, GuidanceVersion  # noqa: E402
+from .readiness.models import SelfRating  # noqa: E402
+
+# Surveys live in their own package; their tables belong to this app (and its migrations).
+from .surveys.models import (  # noqa: E402
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWindow,
+)
+
+__all__ = [
+    "AdviceComment",
+    "AdviceRequest",
+    "AdviceSharing",
+    "Application",
+    "ApplicationTransition",
+    "CriteriaSet",
+    "Criterion",
+    "CriterionGuidance",
+    "CriterionResponse",
+    "EvidenceDigest",
+    "EvidenceItem",
+    "Exemplar",
+    "GuidanceVersion",
+    "Question",
+    "Questionnaire",
+    "RetentionSchedule",
+    "SelfRating",
+    "SharingConsent",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyWindow",
+]

@@ -10,7 +10,7 @@ import portfolios.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0005_evidence_retention_schedule"),
+        ("portfolios", "0007_load_questionnaires_v1"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
