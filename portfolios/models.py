@@ -348,12 +348,20 @@ from .surveys.models import (  # noqa: E402
     SurveyWindow,
 )
 
+# Training records (issue 19) live in their own package too.
+from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402
+
 __all__ = [
     "AdviceComment",
     "AdviceRequest",
     "AdviceSharing",
     "Application",
     "ApplicationTransition",
+    "Attendance",
+    "AttendanceImport",
+    "Booking",
+    "CascadeSession",
+    "Course",
     "CriteriaSet",
     "Criterion",
     "CriterionGuidance",

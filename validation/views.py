@@ -14,6 +14,7 @@ from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
 from portfolios.advice import selectors as advice_selectors
+from schools.commitments import selectors as commitment_selectors
 from schools.permissions import is_school_member
 
 from . import ical, permissions, selectors, services
@@ -436,9 +437,13 @@ def review(request, pk):
         else:
             messages.success(request, "Your review has been submitted." if submit else "Your draft has been saved.")
             return redirect("validation:review", pk=review.pk)
+    commitments = commitment_selectors.current_statement(application.school)
     context = {
         "review": review,
         "application": application,
+        "commitments": commitments,
+        "commitments_due": commitment_selectors.is_due(commitments, timezone.localdate()),
+        "commitments_due_on": commitment_selectors.due_on(commitments) if commitments else None,
         "rows": portfolio_selectors.task_list(application),
         "form": form,
         "judgements": selectors.judgements_by_criterion(review),

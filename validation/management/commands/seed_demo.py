@@ -218,6 +218,7 @@ class Command(BaseCommand):
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
         )
+        self.strategy()
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/sign-in/ with:"))
         width = max(len(role) for role, _ in logins)
@@ -225,6 +226,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<{width}}  {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"  One registration is waiting for approval: {PENDING['school_name']}")
+
+    def strategy(self):
+        """Issue 19: commitments, training and (by name: nothing imports insight) indicators and a board report."""
+        from django.core.management import call_command
+
+        from validation.management.demo_training import seed_training_and_commitments
+
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        schools = {s.urn: s for s in School.objects.filter(urn__in=[990001, 990002, 990004])}
+        seed_training_and_commitments(admin, schools)
+        transaction.on_commit(lambda: call_command("seed_demo_insight", stdout=self.stdout))
 
     def surveys(self):
         """Oakfield's pupil surveys before and after anti-bullying week (portfolios/surveys/demo.py)."""

@@ -153,7 +153,7 @@ def backfill_reopened(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portfolios", "0008_guidance_self_rating_exemplars_advice")]
+    dependencies = [("portfolios", "0009_guidance_self_rating_exemplars_advice")]
 
     operations = [
         migrations.RunPython(load, unload),

@@ -10,7 +10,7 @@ import portfolios.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0007_load_questionnaires_v1"),
+        ("portfolios", "0008_training_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
