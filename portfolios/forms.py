@@ -279,3 +279,43 @@ class RenewalStartForm(forms.Form):
         elif choice is not None:
             cleaned["development_area"] = self.areas[int(choice)]
         return cleaned
+
+
+class LibraryFilterForm(forms.Form):
+    """The evidence library's search and filters (GET; each value that does not fit is ignored)."""
+
+    q = forms.CharField(label="Search titles and descriptions", required=False)
+    criterion = forms.TypedChoiceField(label="Criterion", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *EvidenceItem.Kind.choices])
+    age = forms.ChoiceField(label="Age", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("title", "Title A to Z"),
+            ("recently_added", "Recently added"),
+        ],
+    )
+
+    def __init__(self, *args, criteria, meeting_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", "All criteria")] + [
+            (c.number, f"{c.number}. {c.short_title}") for c in criteria
+        ]
+        by = f"by the meeting on {meeting_date:%-d %B %Y}" if meeting_date else "within 90 days"
+        self.fields["age"].choices = [
+            ("", "Any age"),
+            ("fresh", "In date"),
+            ("stale_by_meeting", f"Out of date {by}"),
+            ("stale", "Over 3 years old"),
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "govuk-input" if name == "q" else "govuk-select"
+
+    def filters(self) -> dict:
+        """The valid values only: a bad sort or criterion is ignored, not an error page."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) for name in self.fields if cleaned.get(name) not in (None, "")}

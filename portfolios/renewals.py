@@ -3,36 +3,24 @@
 Starting a renewal pre-fills the development area from the previous feedback's areas (the school
 chooses one or names another), carries forward the previous portfolio's evidence that will still
 be under three years old at the next validating group meeting, lists what must be replaced, and
-links the action plan as the record of progress. Meeting dates are validation's: it registers a
-provider here (`register_next_meeting_provider`, in ValidationConfig.ready()), so portfolios never
-imports validation.
+links the action plan as the record of progress. Meeting dates are validation's: portfolios.meetings
+holds the provider validation registers, so portfolios never imports validation.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
-from . import dates, selectors
+from . import dates, meetings, selectors
 from .models import Application
-
-_next_meeting_providers: list[Callable] = []
-
-
-def register_next_meeting_provider(provider: Callable) -> Callable:
-    """`provider(as_of) -> date | None`: the date of the next meeting a submission made now could reach."""
-    if provider not in _next_meeting_providers:
-        _next_meeting_providers.append(provider)
-    return provider
 
 
 def next_meeting_date(as_of: date) -> date | None:
-    for provider in _next_meeting_providers:
-        found = provider(as_of)
-        if found is not None:
-            return found
-    return None
+    """The date of the next meeting a submission made on `as_of` could reach (portfolios.meetings
+    asks validation, which registers the answer there)."""
+    meeting = meetings.next_meeting_for_submission(as_of)
+    return meeting.date if meeting else None
 
 
 def previous_areas(previous: Application | None) -> list[str]:

@@ -424,7 +424,7 @@ def application_update_renewal(*, application, actor, development_area, developm
     return locked
 
 
-def application_transition(*, application, to_state, actor, note="", check=None) -> Application:
+def application_transition(*, application, to_state, actor, note="", check=None, criteria_reopened=()) -> Application:
     """The one place an application changes state.
 
     Locks the row, checks TRANSITIONS, runs `check(locked)` under the lock (it may refuse or set
@@ -456,7 +456,12 @@ def application_transition(*, application, to_state, actor, note="", check=None)
         if handed_in:
             locked.responses.update(status=CriterionResponse.Status.FROZEN)
         ApplicationTransition.objects.create(
-            application=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
+            application=locked,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            note=note,
+            criteria_reopened=sorted(criteria_reopened),
         )
         audit.record(
             actor=actor,
@@ -605,7 +610,9 @@ def application_record_outcome(
         if Application.objects.filter(pk=application.pk, state=State.SCHEDULED).exists():
             application_start_review(application=application, actor=actor)
         note = f"Criteria reopened: {', '.join(str(n) for n in sorted(numbers))}" if numbers else ""
-        return application_transition(application=application, to_state=outcome, actor=actor, note=note, check=check)
+        return application_transition(
+            application=application, to_state=outcome, actor=actor, note=note, check=check, criteria_reopened=numbers
+        )
 
 
 @transaction.atomic

@@ -52,3 +52,11 @@ urlpatterns = [
     path("portfolio/applications/<int:pk>/evidence.zip", views.export_zip, name="export_zip"),
     path("", include("portfolios.training.urls")),  # issue 19: training records
 ]
+
+# The packages' pages, in the same namespace.
+from .advice.urls import urlpatterns as advice_urls  # noqa: E402
+from .exemplars.urls import urlpatterns as exemplar_urls  # noqa: E402
+from .guidance.urls import urlpatterns as guidance_urls  # noqa: E402
+from .readiness.urls import urlpatterns as readiness_urls  # noqa: E402
+
+urlpatterns += guidance_urls + readiness_urls + advice_urls + exemplar_urls

@@ -91,13 +91,18 @@ def next_meeting(as_of: date | None = None) -> Meeting | None:
     return Meeting.objects.filter(date__gte=as_of, status=Meeting.Status.PLANNED).order_by("date").first()
 
 
-def next_meeting_open_to_submissions(as_of: date) -> date | None:
-    """The date of the earliest planned meeting whose cut-off has not passed on `as_of`: what a
-    renewal started today can reach (registered with portfolios.renewals)."""
+def meeting_for_submission(as_of: date):
+    """The planned meeting a portfolio submitted on `as_of` would go to (its cut-off met, earliest
+    first), as portfolios.meetings asks it. Capacity is not counted: a full meeting moves an item on."""
+    from portfolios.meetings import NextMeeting
+
     meeting = (
-        Meeting.objects.filter(status=Meeting.Status.PLANNED, submission_cutoff__gte=as_of).order_by("date").first()
+        Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=as_of, submission_cutoff__gte=as_of)
+        .order_by("date")
+        .only("date", "submission_cutoff")
+        .first()
     )
-    return meeting.date if meeting else None
+    return NextMeeting(meeting.date, meeting.submission_cutoff) if meeting else None
 
 
 def meetings_for_calendar(as_of: date | None = None):

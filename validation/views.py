@@ -13,6 +13,7 @@ from accreditation.downloads import private_download, stored_file_response
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
+from portfolios.advice import selectors as advice_selectors
 from schools.commitments import selectors as commitment_selectors
 from schools.permissions import is_school_member
 
@@ -451,6 +452,8 @@ def review(request, pk):
         "can_edit": permissions.can_edit_review(request.user, review) and not hasattr(review.agenda_item, "decision"),
         "flags": {f.item.pk: f for f in portfolio_selectors.evidence_flags_for_application(application) if f.label},
         "previous_round": selectors.previous_round(application) if application.is_renewal else None,
+        # Only what the school chose to share (issue 16).
+        "shared_advice": advice_selectors.shared_comments_for_validators(application),
     }
     return render(request, "validation/review.html", context)
 

@@ -256,6 +256,38 @@ MATRIX = {
         url("portfolios:renewal_start", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
     ),
     "portfolios:all_plans": rule(url("portfolios:all_plans"), get={ADMIN}, post=NOBODY),
+    # --- portfolios: guidance, readiness, check answers, good practice, adviser's comments (issue 16)
+    "portfolios:guidance": rule(url("portfolios:guidance"), get=SIGNED_IN),
+    "portfolios:guidance_manage": rule(url("portfolios:guidance_manage"), get={ADMIN}),
+    "portfolios:guidance_edit": rule(url("portfolios:guidance_edit", number=1), get={ADMIN}),
+    "portfolios:readiness": rule(
+        url("portfolios:readiness", pk=lambda w: w.draft.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:check": rule(url("portfolios:check", pk=lambda w: w.draft.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN),
+    "portfolios:good_practice": rule(url("portfolios:good_practice"), get=SIGNED_IN),
+    "portfolios:exemplar_publish": rule(url("portfolios:exemplar_publish"), get={ADMIN}),
+    "portfolios:exemplar": rule(url("portfolios:exemplar", pk=lambda w: w.exemplar.pk), get=SIGNED_IN),
+    "portfolios:exemplar_download": rule(
+        url("portfolios:exemplar_download", pk=lambda w: w.exemplar.pk), get=SIGNED_IN, post=NOBODY
+    ),
+    "portfolios:exemplar_unpublish": rule(
+        url("portfolios:exemplar_unpublish", pk=lambda w: w.exemplar.pk), post={ADMIN}, post_only=True
+    ),
+    "portfolios:sharing_consent": rule(
+        url("portfolios:sharing_consent", pk=lambda w: w.application.pk), get={LEAD}, hidden=A_HIDDEN
+    ),
+    "portfolios:advice_ask": rule(url("portfolios:advice_ask", pk=lambda w: w.draft.pk), get=SCHOOL_A, hidden=A_HIDDEN),
+    "portfolios:advice_share": rule(
+        url("portfolios:advice_share", pk=lambda w: w.draft.pk), post={LEAD}, post_only=True, hidden=A_HIDDEN
+    ),
+    "portfolios:advice_queue": rule(url("portfolios:advice_queue"), get={ADMIN}),
+    "portfolios:advice_request": rule(url("portfolios:advice_request", pk=lambda w: w.advice_request.pk), get={ADMIN}),
+    "portfolios:advice_complete": rule(
+        url("portfolios:advice_complete", pk=lambda w: w.advice_request.pk), post={ADMIN}, post_only=True
+    ),
+    "portfolios:advice_mark": rule(
+        url("portfolios:advice_mark", pk=lambda w: w.advice_comment.pk), post=SCHOOL_A, post_only=True, hidden=A_HIDDEN
+    ),
     # --- validation: the group
     "validation:group": rule(url("validation:group"), get={ADMIN}),
     "validation:member_invite": rule(url("validation:member_invite"), get={ADMIN}),
