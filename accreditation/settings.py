@@ -100,6 +100,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text emails (subjects and bodies): never HTML-escaped, so "St Mary's & St John's"
+    # arrives as written. HTML emails use the engine above, which escapes every value.
+    {
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 VAR_DIR_DEFAULT_DB = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
