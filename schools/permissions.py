@@ -30,5 +30,11 @@ def can_manage_team(user, school) -> bool:
     return is_school_lead(user, school) or is_hw_admin(user)
 
 
+def can_record_inspection(user) -> bool:
+    """Inspection data decides eligibility: only the H&W team writes it (or the register import).
+    A school asks for a correction instead (InspectionCorrection)."""
+    return is_hw_admin(user)
+
+
 def can_view_school(user, school) -> bool:
     return is_school_member(user, school) or is_hw_admin(user)

@@ -264,10 +264,11 @@ def school_eligibility_refresh(*, school: School, actor=None, clear_override=Fal
 def inspection_record(
     *, school: School, actor, inspected_on, rule: EligibilityRule, judgement, safeguarding=""
 ) -> Inspection:
-    """Record an Ofsted inspection for the school (its SLT lead or an admin) and judge eligibility
-    again from the most recent inspection."""
+    """Record an Ofsted inspection for the school (an H&W admin only: a school asks for a correction)
+    and judge eligibility again from the most recent inspection. Writes an audit entry."""
     _require(
-        permissions.can_manage_team(actor, school), "Only the school's SLT lead or an admin can record inspections."
+        permissions.can_record_inspection(actor),
+        "Only the Health & Wellbeing team can record inspections. Ask them for a correction instead.",
     )
     problems = eligibility.inspection_problems(
         rule=rule, inspected_on=inspected_on, judgement=judgement, safeguarding=safeguarding, today=timezone.localdate()

@@ -273,8 +273,9 @@ def school_edit(request, school):
     )
 
 
-@manager_required
-def inspection_add(request, school):
+@admin_required
+def inspection_add(request, urn):
+    school = get_object_or_404(School, urn=urn)
     form = InspectionForm(_posted(request))
 
     def save(data):

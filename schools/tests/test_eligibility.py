@@ -110,24 +110,48 @@ def test_future_date_and_wrong_framework_for_the_date():
     assert problems["safeguarding"].startswith("Select whether safeguarding was met")
 
 
+def test_a_school_cannot_record_its_own_inspection(client):
+    lead = LeadFactory(school__eligibility=School.Eligibility.NOT_MET)
+    with pytest.raises(services.NotAllowed):
+        services.inspection_record(
+            school=lead.school,
+            actor=lead.user,
+            inspected_on=datetime.date(2023, 5, 1),
+            rule=rule("ofsted-2019"),
+            judgement="1",
+        )
+    from accreditation.tests.helpers import login
+
+    login(client, lead.user)
+    response = client.post(
+        f"/schools/{lead.school.urn}/inspections/new/",
+        {"inspected_on": "2023-05-01", "inspection_rule": rule("ofsted-2019").pk, "inspection_judgement": "1"},
+    )
+    assert response.status_code == 403
+    lead.school.refresh_from_db()
+    assert lead.school.eligibility == School.Eligibility.NOT_MET
+    assert not lead.school.inspections.exists()
+
+
 def test_most_recent_inspection_decides_and_is_stored_on_the_school():
     lead = LeadFactory(school__eligibility=School.Eligibility.UNKNOWN)
     school = lead.school
+    admin = AdminFactory()
     services.inspection_record(
-        school=school, actor=lead.user, inspected_on=datetime.date(2023, 5, 1), rule=rule("ofsted-2019"), judgement="2"
+        school=school, actor=admin, inspected_on=datetime.date(2023, 5, 1), rule=rule("ofsted-2019"), judgement="2"
     )
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.MET
     assert school.eligibility_allows_submission
     # An older, worse inspection recorded later does not decide.
     services.inspection_record(
-        school=school, actor=lead.user, inspected_on=datetime.date(2014, 5, 1), rule=rule("ofsted-2012"), judgement="4"
+        school=school, actor=admin, inspected_on=datetime.date(2014, 5, 1), rule=rule("ofsted-2012"), judgement="4"
     )
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.MET
     services.inspection_record(
         school=school,
-        actor=lead.user,
+        actor=admin,
         inspected_on=datetime.date(2026, 1, 20),
         rule=rule("ofsted-2025"),
         judgement="strong",

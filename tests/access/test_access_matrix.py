@@ -99,7 +99,7 @@ MATRIX = {
         url("schools:school_edit", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
     ),
     "schools:inspection_add": rule(
-        url("schools:inspection_add", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
+        url("schools:inspection_add", urn=lambda w: w.school.urn), get={ADMIN}, hidden=NOBODY
     ),
     "schools:eligibility_override": rule(
         url("schools:eligibility_override", urn=lambda w: w.school.urn), post={ADMIN}, post_only=True
