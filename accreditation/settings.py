@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than the portal ever accepts is refused before anything reads it.
+    "accreditation.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "accreditation.middleware.SessionTimeoutMiddleware",
     "accreditation.middleware.SecondFactorMiddleware",
     "accreditation.middleware.RequestContextMiddleware",
+    "accreditation.middleware.PrivacyHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks.
@@ -271,8 +274,16 @@ MEDIA_URL = "/no-public-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Files in one request (the upload page takes several at once); more get a clear 400 page.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
-FILE_UPLOAD_TEMP_DIR = None
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=25 * 1024 * 1024)
+# The largest request body the app reads at all (a few files at the limit at once); larger is
+# refused on its Content-Length before reading (RequestBodyLimitMiddleware). Keep nginx's
+# client_max_body_size at or below it.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=4 * EVIDENCE_MAX_FILE_BYTES + 1024 * 1024)
+# Uploads are spooled to a private folder the portal cleans (accreditation.uploads_temp), never
+# the shared system temp folder where a killed worker's file would stay.
+FILE_UPLOAD_TEMP_DIR = str(env.path("UPLOAD_TEMP_DIR", default=VAR_DIR / "upload-tmp"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+UPLOAD_TEMP_MAX_AGE_SECONDS = env.int("UPLOAD_TEMP_MAX_AGE_SECONDS", default=60 * 60)
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
 
 # ----------------------------------------------------------------------------- email

@@ -21,3 +21,10 @@ def sweep_outbox():
     sent = services.outbox_sweep()
     logger.info("Outbox sweep sent %s message(s)", sent)
     return sent
+
+
+@shared_task(name="accreditation.clean_upload_temp")
+def clean_upload_temp():
+    from . import uploads_temp
+
+    return uploads_temp.clean_stale()
