@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit, notifications
+from accreditation import services as accreditation_services
 from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
@@ -542,8 +543,7 @@ def member_deactivate(*, school: School, actor, membership: Membership) -> Membe
     if not user.is_hw_admin and not user.is_staff:
         # An inactive user is refused by the authentication backend on their next request, so
         # every session they hold ends; their open invitation links stop working too.
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+        accreditation_services.user_deactivate(user=user, actor=actor, reason=f"Taken off {school.name}'s team")
     audit.record(actor=actor, action="team.deactivated", target=membership, summary=user.email)
     return membership
 

@@ -7,7 +7,6 @@ import time
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from accreditation import uploads_temp
