@@ -284,6 +284,16 @@ REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=4 * EVIDENCE_
 FILE_UPLOAD_TEMP_DIR = str(env.path("UPLOAD_TEMP_DIR", default=VAR_DIR / "upload-tmp"))
 FILE_UPLOAD_PERMISSIONS = 0o600
 UPLOAD_TEMP_MAX_AGE_SECONDS = env.int("UPLOAD_TEMP_MAX_AGE_SECONDS", default=60 * 60)
+# Every uploaded file is scanned by ClamAV (clamd) before anyone can download it
+# (accreditation.virus_scan). Required in production; unset with DEBUG on, files are marked
+# "not scanned" (embedded `make run` without clamd).
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", default=60)
+if not DEBUG and not CLAMAV_SOCKET:
+    raise ImproperlyConfigured(
+        "CLAMAV_SOCKET must be set when DEBUG is off: uploads are released only after ClamAV has scanned them. "
+        "Install clamav-daemon and set CLAMAV_SOCKET=/run/clamav/clamd.ctl (or tcp://host:3310)."
+    )
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
 
 # ----------------------------------------------------------------------------- email

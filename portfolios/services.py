@@ -19,7 +19,7 @@ from django.utils import timezone
 from accreditation import audit, notifications
 from schools.models import Membership, School
 
-from . import dates, permissions, selectors, uploads
+from . import dates, permissions, scanning, selectors, uploads
 from .models import Application, ApplicationTransition, Criterion, CriterionResponse, EvidenceItem, new_storage_name
 
 logger = logging.getLogger(__name__)
@@ -177,6 +177,7 @@ def evidence_add_files(
         for name in stored:
             default_storage.delete(name)
         raise
+    scanning.queue_scan(items)
     return items
 
 
@@ -240,6 +241,7 @@ def evidence_add_hard_copy(
     audit.record(
         actor=actor, action="evidence.hard_copy_recorded", target=item, summary=title, data={"school": school.pk}
     )
+    scanning.queue_scan([item])
     item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria)
     return item
 

@@ -47,3 +47,21 @@ def send_evidence_digest(self, *, school_id: int, as_of: str):
         logger.warning("Evidence digest for school %s failed, will retry: %s", school_id, exc)
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
     return digest.pk if digest else None
+
+
+@shared_task(name="portfolios.scan_evidence", acks_late=True)
+def scan_evidence(*, item_id: int):
+    from . import scanning
+
+    state = scanning.evidence_scan(item_id=item_id)
+    logger.info("Virus scan of evidence %s: %s", item_id, state)
+    return state
+
+
+@shared_task(name="portfolios.rescan_pending_evidence", acks_late=True)
+def rescan_pending_evidence():
+    from . import scanning
+
+    counts = scanning.evidence_scan_pending()
+    logger.info("Rescan of evidence waiting for the virus scanner: %s", counts)
+    return {str(k): v for k, v in counts.items()}

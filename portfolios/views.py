@@ -237,7 +237,7 @@ def evidence_delete(request, pk):
 @login_required
 def evidence_download(request, pk):
     item = selectors.evidence_get_for_user(request.user, pk)
-    if not item.file:
+    if not item.file_available:  # no file, or not (yet) through the virus check
         raise Http404("No file")
     services.evidence_download_record(actor=request.user, item=item, via="evidence library")
     return stored_file_response(item.file.name, filename=item.original_name, content_type=item.content_type)
