@@ -55,9 +55,13 @@ class RequestContextMiddleware:
 
 
 def client_ip(request):
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
-        return forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the entry of
+    X-Forwarded-For the outermost trusted proxy appended (what a client writes there is ignored).
+    django-axes asks this too (AXES_CLIENT_IP_CALLABLE), so lockouts and the audit agree."""
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

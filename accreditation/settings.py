@@ -174,12 +174,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accreditation.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# A locked account's cool-off runs from the attempt that locked it: attempts during the cool-off
+# (even with the right password) are refused without restarting it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Password spraying (one address, many accounts): see accreditation.throttle.sign_in_wait_seconds.
+SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=30)
+SIGN_IN_SLOWDOWN_AFTER = env.int("SIGN_IN_SLOWDOWN_AFTER", default=10)
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=60))
 AXES_LOCKOUT_CALLABLE = "accreditation.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the header is
+# ignored). One function reads it (accreditation.middleware.client_ip) for axes and the audit;
+# django-ipware is not installed, so axes' own AXES_IPWARE_* settings would be ignored.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accreditation.middleware.client_ip"
 
 # Two-factor sign-in (TOTP authenticator apps, with one-time recovery codes).
 OTP_TOTP_ISSUER = SERVICE_NAME

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from accreditation import uploads_temp
@@ -96,3 +97,69 @@ def test_signed_in_pages_are_never_stored(client):
     for path in (reverse("home"), reverse("portfolios:evidence_library", args=[lead.school.pk])):
         cache_control = client.get(path)["Cache-Control"]
         assert "no-store" in cache_control and "private" in cache_control
+
+
+# --- password spraying
+
+
+SIGN_IN = "/accounts/sign-in/"
+
+
+def attempt(client, email, password="Wrong-password-123", ip="203.0.113.9", **headers):  # noqa: S107 - a test guess
+    return client.post(SIGN_IN, {"username": email, "password": password}, REMOTE_ADDR=ip, **headers)
+
+
+def test_one_address_spraying_many_accounts_is_slowed_then_stopped(settings, time_machine):
+    from accreditation.models import AuditEvent
+    from accreditation.tests.factories import TEST_PASSWORD, UserFactory
+
+    settings.SIGN_IN_SLOWDOWN_AFTER = 3
+    settings.SIGN_IN_FAILURES_PER_ADDRESS = 6
+    time_machine.move_to("2027-03-01 09:00Z", tick=False)
+    client = Client()
+    for n in range(3):
+        assert attempt(client, f"person{n}@school.example.org").status_code == 200
+    slowed = attempt(client, "person3@school.example.org")
+    assert slowed.status_code == 429 and slowed["Retry-After"] == "2"
+    assert "Wait 2 seconds" in slowed.content.decode()
+    for n, pause in ((3, 3), (4, 5), (5, 9)):
+        time_machine.shift(pause)
+        assert attempt(client, f"person{n}@school.example.org").status_code == 200
+    # Six failures across six accounts: the address is stopped, even with a right password.
+    victim = UserFactory(email="head@school.example.org")
+    time_machine.shift(120)
+    stopped = attempt(client, victim.email, TEST_PASSWORD)
+    assert stopped.status_code == 429 and "with several email addresses" in stopped.content.decode()
+    assert "_auth_user_id" not in client.session
+    # A spoofed X-Forwarded-For does not help when no proxy is trusted.
+    assert attempt(client, victim.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    # Another address (a school's staff) is not affected.
+    assert attempt(Client(), victim.email, TEST_PASSWORD, ip="192.0.2.44").status_code == 302
+    assert AuditEvent.objects.filter(action="security.sign_in_throttled").count() == 1
+    time_machine.shift(3600)
+    assert attempt(client, victim.email, TEST_PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_address_is_the_proxys_view(settings, time_machine):
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    time_machine.move_to("2027-03-01 09:00Z", tick=False)
+    # The client prepends a lie; the proxy appends the address it saw. Only the proxy's counts.
+    attempt(Client(), "a@school.example.org", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20")
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.20"
+
+
+def test_a_locked_account_cool_off_does_not_restart_on_attempts_during_it(settings, time_machine):
+    from accreditation.tests.factories import TEST_PASSWORD, UserFactory
+
+    user = UserFactory(email="head@school.example.org")
+    time_machine.move_to("2027-03-01 09:00Z", tick=False)
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, user.email, ip="192.0.2.10")
+    time_machine.shift(60 * 10)
+    assert attempt(client, user.email, TEST_PASSWORD, ip="192.0.2.10").status_code == 429
+    assert attempt(client, user.email, ip="192.0.2.10").status_code == 429
+    time_machine.shift(60 * 6)  # 16 minutes after the lock: the 15-minute cool-off is over
+    assert attempt(client, user.email, TEST_PASSWORD, ip="192.0.2.10").status_code == 302
