@@ -9,7 +9,9 @@ from accreditation.forms import GDSDateField, GDSFormMixin
 from . import eligibility
 from .models import EligibilityRule, Inspection, WelcomePackResource
 
-URN_PATTERN = re.compile(r"\d{6}")
+URN_PATTERN = re.compile(r"[0-9]{6}")  # ASCII digits only: int() accepts full-width digits too
+# URNs run from 100000: "000000" is not a URN (it would be stored as 0).
+MIN_URN = 100_000
 PHONE_PATTERN = re.compile(r"\+?[\d ()-]{10,20}")
 
 
@@ -39,8 +41,8 @@ def text_field(label, what, *, max_length=200, required=True, help_text="", widg
 
 def clean_urn(text) -> int:
     text = (text or "").strip()
-    if not URN_PATTERN.fullmatch(text):
-        raise ValidationError("Enter a URN of 6 digits, like 117083", code="invalid_urn")
+    if not URN_PATTERN.fullmatch(text) or int(text) < MIN_URN:
+        raise ValidationError("Enter a URN of 6 digits from 100000, like 117083", code="invalid_urn")
     return int(text)
 
 

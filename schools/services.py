@@ -57,6 +57,8 @@ def registration_submit(*, school: School | None, details: dict) -> Registration
     school, one outside the authority, and a URN already registered or waiting.
     """
     urn = school.urn if school is not None else details["urn"]
+    if not 100_000 <= int(urn) <= 999_999:
+        raise SchoolError("Enter a URN of 6 digits from 100000, like 117083")
     refusal = selectors.registration_refusal(urn=urn, school=school)
     if refusal:
         raise SchoolError(refusal)
@@ -132,12 +134,20 @@ def _lock_pending(registration) -> Registration:
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, actor) -> Registration:
+def registration_approve(*, registration: Registration, actor, details_confirmed: bool = False) -> Registration:
     """Approve a pending registration: create (or update) the school, the SLT lead's account and
     lead membership, record the inspection and its eligibility, then email the set-password
-    invitation and the welcome pack. All or nothing."""
+    invitation and the welcome pack. All or nothing.
+
+    A school entered by hand is not in the register: the admin must confirm its details (name,
+    address, that it is open and in our authority) first (`details_confirmed`)."""
     _require(is_hw_admin(actor), "Only the Health & Wellbeing team can approve registrations.")
     registration = _lock_pending(registration)
+    if registration.entered_by_hand and registration.school is None and not details_confirmed:
+        raise SchoolError(
+            "This school is not in the register: confirm you have checked its name, address, that it is open "
+            "and in our local authority before approving."
+        )
     refusal = _approval_refusal(registration)
     if refusal:
         raise SchoolError(refusal)
@@ -195,7 +205,12 @@ def registration_approve(*, registration: Registration, actor) -> Registration:
         "approved, with you as the school's SLT lead.",
     )
     welcome_pack_send(school=school, to=user.email, actor=actor)
-    audit.record(actor=actor, action="registration.approved", target=registration, summary=school.name)
+    audit.record(
+        actor=actor,
+        action="registration.approved",
+        target=registration,
+        summary=school.name + (" (not in the register: details confirmed by hand)" if details_confirmed else ""),
+    )
     return registration
 
 

@@ -176,7 +176,11 @@ def registration_detail(request, pk):
 def registration_approve(request, pk):
     registration = get_object_or_404(Registration, pk=pk)
     try:
-        registration = services.registration_approve(registration=registration, actor=request.user)
+        registration = services.registration_approve(
+            registration=registration,
+            actor=request.user,
+            details_confirmed=request.POST.get("details_confirmed") == "yes",
+        )
     except services.SchoolError as error:
         messages.error(request, str(error))
         return redirect("schools:registration_detail", pk=pk)
