@@ -254,36 +254,48 @@ class PdfScriptScanner:
 
 
 def check_pdf_streams(uploaded, scanner: PdfScriptScanner) -> None:
-    """Inflate every Flate-compressed stream of the PDF and look for active names inside.
-
-    A PDF is at most EVIDENCE_MAX_FILE_BYTES, so it is read whole here; inflating stops at
-    PDF_MAX_INFLATED in all. A stream that will not inflate is skipped (viewers skip it too)."""
-    uploaded.seek(0)
-    data = uploaded.read()
+    """Inflate every stream of the PDF that is zlib data (FlateDecode, whatever its /Filter says:
+    it may be #-escaped or indirect) and look for active names inside, as the file is read in
+    chunks. Inflating stops at PDF_MAX_INFLATED in all; data that is not zlib fails on its first
+    bytes and the search goes on."""
     budget = PDF_MAX_INFLATED
-    for match in PDF_STREAM.finditer(data):
-        # Every stream is tried, whatever its /Filter says (it may be #-escaped or indirect): data
-        # that is not zlib fails on its first two bytes.
-        end = data.find(b"endstream", match.end())
-        raw = data[match.end() : end if end != -1 else len(data)]
-        inflater = zlib.decompressobj()
-        inner = PdfScriptScanner()
-        try:
-            while raw and budget > 0 and not inner.found:
-                out = inflater.decompress(raw, min(budget, CHUNK))
-                budget -= len(out)
-                inner.feed(out)
-                raw = inflater.unconsumed_tail
-                if inflater.eof:
+    inflater = inner = None
+    carry = b""
+    uploaded.seek(0)
+    for chunk in uploaded.chunks(CHUNK):
+        data, carry, pos = carry + chunk, b"", 0
+        while pos < len(data):
+            if inflater is None:
+                match = PDF_STREAM.search(data, pos)
+                if match is None:
+                    carry = data[-8:]  # "stream\r\n" may be split across two chunks
                     break
-        except zlib.error:
-            continue
-        inner.finish()
-        if inner.found:
-            scanner.found = inner.found
-            return
-        if budget <= 0:
-            return
+                inflater, inner, pos = zlib.decompressobj(), PdfScriptScanner(), match.end()
+                continue
+            try:
+                out = inflater.decompress(data[pos:], min(budget, CHUNK) or 1)
+                while True:
+                    budget -= len(out)
+                    inner.feed(out)
+                    if inner.found or budget <= 0 or not inflater.unconsumed_tail:
+                        break
+                    out = inflater.decompress(inflater.unconsumed_tail, min(budget, CHUNK) or 1)
+            except zlib.error:
+                inflater = None  # not compressed: look for the next stream after this point
+                pos += 1
+                continue
+            if inner.found or inflater.eof or budget <= 0:
+                inner.finish()
+                if inner.found:
+                    scanner.found = inner.found
+                    return
+                if budget <= 0:
+                    return
+                rest = inflater.unused_data
+                inflater = None
+                pos = len(data) - len(rest)
+                continue
+            pos = len(data)  # the stream goes on in the next chunk
 
 
 def _pdf_name(token: bytes) -> bytes:
