@@ -131,6 +131,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Public registrations a single address may send in an hour (each one emails the school).
 REGISTRATIONS_PER_HOUR = env.int("REGISTRATIONS_PER_HOUR", default=10)
+# A signed-in person refused this many pages (another school's objects) within the window alerts
+# the H&W team, once per window (accreditation.probes).
+PROBE_ALERT_THRESHOLD = env.int("PROBE_ALERT_THRESHOLD", default=10)
+PROBE_ALERT_WINDOW = timedelta(minutes=env.int("PROBE_ALERT_WINDOW_MINUTES", default=60))
 
 # ----------------------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accreditation.User"
@@ -302,6 +306,9 @@ if not DEBUG and not CLAMAV_SOCKET:
         "CLAMAV_SOCKET must be set when DEBUG is off: uploads are released only after ClamAV has scanned them. "
         "Install clamav-daemon and set CLAMAV_SOCKET=/run/clamav/clamd.ctl (or tcp://host:3310)."
     )
+# Besides the bytes: files a school may upload in an hour, and files it may hold in all.
+EVIDENCE_UPLOADS_PER_HOUR = env.int("EVIDENCE_UPLOADS_PER_HOUR", default=60)
+EVIDENCE_SCHOOL_MAX_FILES = env.int("EVIDENCE_SCHOOL_MAX_FILES", default=3000)
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
 
 # ----------------------------------------------------------------------------- email

@@ -7,7 +7,8 @@ emails (delivered after commit). Validation (a higher app) writes what portfolio
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import audit, notifications
+from accreditation import audit, notifications, probes
 from schools.models import Membership, School
 
 from . import dates, permissions, scanning, selectors, uploads
@@ -120,6 +121,53 @@ def _link_to_open_application(item, *, actor, criteria, unticked=()):
     return linked
 
 
+def _trace_refused_uploads(service):
+    """A refused upload leaves a trace (who, which school, which files, why) in the audit trail,
+    written after the refused work has rolled back (accreditation.probes)."""
+
+    @wraps(service)
+    def wrapper(*, school, actor, **kwargs):
+        try:
+            return service(school=school, actor=actor, **kwargs)
+        except ValidationError as error:
+            files = list(kwargs.get("files") or []) + ([kwargs["scan"]] if kwargs.get("scan") else [])
+            names = [getattr(f, "name", "") or "" for f in files]
+            if names:
+                probes.record_refusal(
+                    actor=actor,
+                    action="upload_refused",
+                    summary=f"{', '.join(names)} for {school.name}: {' '.join(error.messages)}",
+                    data={"school": school.pk, "files": names, "reasons": error.messages},
+                )
+            raise
+
+    return wrapper
+
+
+def _check_file_quotas(school, *, adding: int) -> None:
+    """Besides the byte quota: files a school may upload in an hour, and may hold in all."""
+    now = timezone.now()
+    files = EvidenceItem.objects.filter(school=school).exclude(file="")
+    per_hour = settings.EVIDENCE_UPLOADS_PER_HOUR
+    recent = files.filter(uploaded_at__gte=now - timedelta(hours=1))
+    if recent.count() + adding > per_hour:
+        first = recent.order_by("uploaded_at").values_list("uploaded_at", flat=True).first() or now
+        again = timezone.localtime(first + timedelta(hours=1))
+        raise ValidationError(
+            f"Your school can upload up to {per_hour} files an hour and has reached that. Nothing has been "
+            f"uploaded: try again after {again:%H:%M}",
+            code="rate",
+        )
+    most = settings.EVIDENCE_SCHOOL_MAX_FILES
+    if files.count() + adding > most:
+        raise ValidationError(
+            f"Your school's evidence library can hold up to {most} files and this would take it over. Delete "
+            "files you no longer need, or contact the Health & Wellbeing team",
+            code="count",
+        )
+
+
+@_trace_refused_uploads
 @transaction.atomic
 def evidence_add_files(
     *, school, actor, files, title="", description="", produced_on, impact, criteria=()
@@ -134,6 +182,7 @@ def evidence_add_files(
         raise ValidationError("Select at least one file to upload", code="required")
     # Lock the school so two uploads at once cannot both squeeze under the quota.
     School.objects.select_for_update().get(pk=school.pk)
+    _check_file_quotas(school, adding=len(files))
     used = selectors.evidence_used_bytes(school)
     checked = []
     for uploaded in files:
@@ -203,6 +252,7 @@ def evidence_add_link(*, school, actor, url, title, description="", produced_on,
     return item
 
 
+@_trace_refused_uploads
 @transaction.atomic
 def evidence_add_hard_copy(
     *, school, actor, title, description="", produced_on, impact, received_on, criteria=(), scan=None
@@ -217,6 +267,7 @@ def evidence_add_hard_copy(
     fields = {}
     if scan is not None:
         School.objects.select_for_update().get(pk=school.pk)
+        _check_file_quotas(school, adding=1)
         result = uploads.check_upload(scan, used_bytes=selectors.evidence_used_bytes(school))
         fields = {
             "file": default_storage.save(new_storage_name(school.pk, result.extension), scan),

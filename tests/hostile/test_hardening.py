@@ -163,3 +163,97 @@ def test_a_locked_account_cool_off_does_not_restart_on_attempts_during_it(settin
     assert attempt(client, user.email, ip="192.0.2.10").status_code == 429
     time_machine.shift(60 * 6)  # 16 minutes after the lock: the 15-minute cool-off is over
     assert attempt(client, user.email, TEST_PASSWORD, ip="192.0.2.10").status_code == 302
+
+
+# --- every refusal leaves a trace; quotas
+
+
+def test_a_refused_upload_is_audited_with_who_which_school_file_and_why(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accreditation.models import AuditEvent
+    from portfolios.models import EvidenceItem
+
+    from .helpers import upload_data
+
+    lead = LeadFactory(school__name="Hillside Primary")
+    login(client, lead.user)
+    exe = b"MZ\x90\x00\x03" + b"\x00" * 300
+    response = client.post(
+        reverse("portfolios:evidence_upload", args=[lead.school.pk]),
+        upload_data([SimpleUploadedFile("invoice.pdf", exe)]),
+    )
+    assert "is a program, not a PDF" in response.content.decode()
+    assert not EvidenceItem.objects.exists()
+    event = AuditEvent.objects.get(action="security.upload_refused")
+    assert event.actor == lead.user
+    assert "invoice.pdf" in event.summary and "Hillside Primary" in event.summary
+    assert "is a program, not a PDF" in event.summary
+    assert event.data["school"] == lead.school.pk and event.data["files"] == ["invoice.pdf"]
+
+
+def test_requests_for_another_schools_objects_are_audited_and_repeated_probes_alert_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from accreditation.models import AuditEvent, OutboxMessage
+    from accreditation.tests.factories import AdminFactory
+    from portfolios.tests.factories import EvidenceItemFactory
+
+    settings.PROBE_ALERT_THRESHOLD = 3
+    admin = AdminFactory(email="hw@council.example.org")
+    prober = LeadFactory()
+    theirs = EvidenceItemFactory()
+    login(client, prober.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            assert client.get(reverse("portfolios:evidence_detail", args=[theirs.pk])).status_code == 404
+    events = AuditEvent.objects.filter(action="security.not_found", actor=prober.user)
+    assert events.count() == 5
+    assert events.first().summary == reverse("portfolios:evidence_detail", args=[theirs.pk])
+    alerts = OutboxMessage.objects.filter(template="security_probe_alert")
+    assert alerts.count() == 1, "once per window"
+    assert alerts.get().to == [admin.email] and prober.user.email in alerts.get().subject
+    # A page that is not the portal's at all is a typo, not a probe.
+    client.get("/no-such-page/")
+    assert events.count() == 5
+
+
+def test_a_school_uploading_too_many_files_an_hour_is_told_when_it_can_go_on(client, settings, time_machine):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portfolios.models import EvidenceItem
+    from portfolios.tests.factories import pdf_bytes
+
+    from .helpers import upload_data
+
+    settings.EVIDENCE_UPLOADS_PER_HOUR = 3
+    time_machine.move_to("2027-03-01 10:00Z", tick=False)
+    lead = LeadFactory()
+    login(client, lead.user)
+    url = reverse("portfolios:evidence_upload", args=[lead.school.pk])
+    files = [SimpleUploadedFile(f"p{n}.pdf", pdf_bytes()) for n in range(3)]
+    assert client.post(url, upload_data(files)).status_code == 302
+    response = client.post(url, upload_data([SimpleUploadedFile("more.pdf", pdf_bytes())]))
+    page = response.content.decode()
+    assert "can upload up to 3 files an hour" in page and "try again after 11:00" in page
+    assert EvidenceItem.objects.count() == 3
+    time_machine.shift(3601)
+    assert client.post(url, upload_data([SimpleUploadedFile("more.pdf", pdf_bytes())])).status_code == 302
+
+
+def test_a_school_at_its_file_count_cap_is_refused(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portfolios.models import EvidenceItem
+    from portfolios.tests.factories import pdf_bytes
+
+    from .helpers import upload_data
+
+    settings.EVIDENCE_SCHOOL_MAX_FILES = 2
+    lead = LeadFactory()
+    login(client, lead.user)
+    url = reverse("portfolios:evidence_upload", args=[lead.school.pk])
+    files = [SimpleUploadedFile(f"p{n}.pdf", pdf_bytes()) for n in range(3)]
+    page = client.post(url, upload_data(files)).content.decode()
+    assert "can hold up to 2 files" in page
+    assert not EvidenceItem.objects.exists()
