@@ -159,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 2)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
+# A school may start its renewal this many months before its award ends (portfolios.dates).
+RENEWAL_WINDOW_MONTHS = env.int("RENEWAL_WINDOW_MONTHS", default=12)
+
 # Validating group meetings: defaults for the six meetings proposed for each academic year.
 MEETING_CUTOFF_DAYS = env.int("MEETING_CUTOFF_DAYS", default=21)
 MEETING_DEFAULT_CAPACITY = env.int("MEETING_DEFAULT_CAPACITY", default=12)

@@ -110,6 +110,14 @@ def previous_award(school, *, before=None) -> Application | None:
     return qs.order_by("-decided_on", "-decided_at").first()
 
 
+def renewal_opens_on(school) -> date | None:
+    """When the school may start its renewal (None: it holds no award, so any time)."""
+    previous = previous_award(school)
+    if previous is None or previous.decided_on is None:
+        return None
+    return dates.renewal_opens_on(previous.decided_on)
+
+
 def application_get_for_user(user, pk) -> Application:
     application = get_object_or_404(Application.objects.select_related("school", "criteria_set", "previous"), pk=pk)
     if not permissions.can_view_portfolio(user, application.school):

@@ -377,6 +377,13 @@ def application_start(*, school, actor, hard_copy_received_on: date | None = Non
     if selectors.open_application(school):
         raise ValidationError("Your school already has an application in progress", code="open")
     previous = selectors.previous_award(school)
+    opens_on = selectors.renewal_opens_on(school)
+    if not hard_copy and opens_on is not None and timezone.localdate() < opens_on:
+        raise ValidationError(
+            f"Your school's renewal opens on {opens_on:%-d %B %Y}, {settings.RENEWAL_WINDOW_MONTHS} months before "
+            "its accreditation ends. You can keep adding evidence to your library until then",
+            code="renewal_not_open",
+        )
     criteria_set = selectors.current_criteria_set()
     application = Application.objects.create(
         school=school,

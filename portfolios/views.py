@@ -58,6 +58,8 @@ def school_portfolio(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     applications = selectors.applications_for_school(school)
     current = next((a for a in applications if a.is_open), None)
+    opens_on = selectors.renewal_opens_on(school)
+    renewal_not_open = opens_on is not None and timezone.localdate() < opens_on
     return render(
         request,
         "portfolios/school.html",
@@ -67,7 +69,12 @@ def school_portfolio(request, school_id):
             "past": [a for a in applications if not a.is_open],
             "previous_award": selectors.previous_award(school),
             "evidence_count": selectors.evidence_for_school(school).count(),
-            "can_start": current is None and permissions.can_start_application(request.user, school),
+            "can_start": current is None
+            and not renewal_not_open
+            and permissions.can_start_application(request.user, school),
+            "renewal_opens_on": opens_on,
+            "renewal_not_open": renewal_not_open,
+            "renewal_window_months": settings.RENEWAL_WINDOW_MONTHS,
             "can_record_hard_copy": current is None and permissions.can_record_hard_copy(request.user),
         },
     )

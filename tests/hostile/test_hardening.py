@@ -257,3 +257,46 @@ def test_a_school_at_its_file_count_cap_is_refused(client, settings):
     page = client.post(url, upload_data(files)).content.decode()
     assert "can hold up to 2 files" in page
     assert not EvidenceItem.objects.exists()
+
+
+# --- renewal timing
+
+
+def test_a_renewal_opens_twelve_months_before_the_award_ends_and_the_school_is_told_when(client, time_machine):
+    from portfolios import services
+    from portfolios.models import Application
+    from portfolios.tests.factories import complete_application
+
+    time_machine.move_to("2027-07-31 10:00+01:00", tick=False)
+    lead = LeadFactory()
+    application = complete_application(lead)
+    Application.objects.filter(pk=application.pk).update(
+        state=Application.State.ACCREDITED, decided_on="2027-07-30", decided_at="2027-07-30T14:00Z"
+    )
+    login(client, lead.user)
+    portfolio = reverse("portfolios:school", args=[lead.school.pk])
+    page = client.get(portfolio).content.decode()
+    assert "You can start your renewal from <strong>30 July 2029</strong>, 12 months before" in page
+    assert "Start a renewal" not in page
+    client.post(reverse("portfolios:application_start", args=[lead.school.pk]))
+    assert Application.objects.filter(school=lead.school).count() == 1, "the day after an award: refused"
+
+    time_machine.move_to("2029-07-29 10:00+01:00", tick=False)
+    login(client, lead.user)
+    assert "Start a renewal" not in client.get(portfolio).content.decode()
+    time_machine.move_to("2029-07-30 09:00+01:00", tick=False)
+    login(client, lead.user)
+    assert "Start a renewal" in client.get(portfolio).content.decode()
+    renewal = services.application_start(school=lead.school, actor=lead.user)
+    assert renewal.kind == Application.Kind.RENEWAL
+
+
+def test_the_renewal_window_is_a_setting(settings):
+    from datetime import date
+
+    from portfolios.dates import renewal_opens_on
+
+    settings.RENEWAL_WINDOW_MONTHS = 6
+    assert renewal_opens_on(date(2028, 2, 29)) == date(2030, 8, 28)
+    settings.RENEWAL_WINDOW_MONTHS = 12
+    assert renewal_opens_on(date(2028, 2, 29)) == date(2030, 2, 28)
