@@ -294,6 +294,34 @@ class RejectForm(GDSFormMixin, forms.Form):
     )
 
 
+class InspectionCorrectionForm(GDSFormMixin, forms.Form):
+    submit_label = "Send the request"
+    reason = forms.CharField(
+        label="What is wrong with the inspection data, and what should it say?",
+        help_text="For example the date or judgement of your latest Ofsted inspection, with a link to the report.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what is wrong with the inspection data and what it should say"},
+    )
+
+
+class InspectionCorrectionDecisionForm(GDSFormMixin, forms.Form):
+    submit_label = "Save the decision"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("accept", "Accept: I will record the corrected inspection"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select accept or reject"},
+    )
+    note = forms.CharField(
+        label="Note to the school",
+        help_text="Needed when you reject the request: the school reads it.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class OverrideForm(GDSFormMixin, forms.Form):
     submit_label = "Make the school eligible"
     reason = forms.CharField(

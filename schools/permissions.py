@@ -36,5 +36,9 @@ def can_record_inspection(user) -> bool:
     return is_hw_admin(user)
 
 
+def can_request_inspection_correction(user, school) -> bool:
+    return is_school_lead(user, school)
+
+
 def can_view_school(user, school) -> bool:
     return is_school_member(user, school) or is_hw_admin(user)

@@ -18,7 +18,15 @@ from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
 from . import eligibility, permissions, selectors
-from .models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
+from .models import (
+    EligibilityRule,
+    Inspection,
+    InspectionCorrection,
+    Membership,
+    Registration,
+    School,
+    WelcomePackResource,
+)
 
 User = get_user_model()
 
@@ -309,6 +317,74 @@ def inspection_record(
     latest = school.inspections.order_by("-inspected_on", "-recorded_at", "-id").first()
     school_eligibility_refresh(school=school, actor=actor, clear_override=latest.pk == inspection.pk)
     return inspection
+
+
+@transaction.atomic
+def inspection_correction_request(*, school: School, actor, reason: str) -> InspectionCorrection:
+    """The school's SLT lead asks the H&W team to correct the school's inspection data, saying
+    what is wrong. One open request at a time. Writes an audit entry and emails the H&W team."""
+    _require(
+        permissions.can_request_inspection_correction(actor, school),
+        "Only the school's SLT lead can ask for a correction of its inspection data.",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise SchoolError("Enter what is wrong with the inspection data and what it should say")
+    school = School.objects.select_for_update().get(pk=school.pk)
+    if school.inspection_corrections.filter(status=InspectionCorrection.Status.OPEN).exists():
+        raise SchoolError(
+            "Your school has already asked for a correction. The Health & Wellbeing team will answer it first."
+        )
+    correction = InspectionCorrection.objects.create(school=school, requested_by=actor, reason=reason[:4000])
+    audit.record(actor=actor, action="inspection.correction_requested", target=correction, summary=reason[:300])
+    notifications.send(
+        to=settings.HW_TEAM_EMAIL,
+        template="inspection_correction_requested",
+        context={
+            "school": school,
+            "correction": correction,
+            "person": actor,
+            "link": f"{settings.SITE_URL}{reverse('schools:inspection_correction_decide', args=[correction.pk])}",
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def inspection_correction_decide(
+    *, correction: InspectionCorrection, actor, accept: bool, note: str = ""
+) -> InspectionCorrection:
+    """An H&W admin accepts (then records the corrected inspection) or rejects (with a reason) a
+    school's correction request. Writes an audit entry and emails the person who asked."""
+    _require(is_hw_admin(actor), "Only the Health & Wellbeing team can decide correction requests.")
+    correction = InspectionCorrection.objects.select_for_update().select_related("school").get(pk=correction.pk)
+    if correction.status != InspectionCorrection.Status.OPEN:
+        raise SchoolError(f"This request has already been {correction.get_status_display().lower()}.")
+    note = (note or "").strip()
+    if not accept and not note:
+        raise SchoolError("Enter the reason for rejecting the request: the school will read it")
+    Status = InspectionCorrection.Status
+    correction.status = Status.ACCEPTED if accept else Status.REJECTED
+    correction.decided_by, correction.decided_at, correction.decision_note = actor, timezone.now(), note[:4000]
+    correction.save()
+    audit.record(
+        actor=actor,
+        action=f"inspection.correction_{correction.status}",
+        target=correction,
+        summary=note[:300] or correction.get_status_display(),
+    )
+    if correction.requested_by and correction.requested_by.is_active:
+        notifications.send(
+            to=correction.requested_by.email,
+            template="inspection_correction_decided",
+            context={
+                "user": correction.requested_by,
+                "school": correction.school,
+                "correction": correction,
+                "link": f"{settings.SITE_URL}{correction.school.get_absolute_url()}",
+            },
+        )
+    return correction
 
 
 @transaction.atomic

@@ -101,6 +101,13 @@ MATRIX = {
     "schools:inspection_add": rule(
         url("schools:inspection_add", urn=lambda w: w.school.urn), get={ADMIN}, hidden=NOBODY
     ),
+    "schools:inspection_correction_request": rule(
+        url("schools:inspection_correction_request", urn=lambda w: w.school.urn), get={LEAD}, hidden=A_HIDDEN
+    ),
+    "schools:inspection_correction_list": rule(url("schools:inspection_correction_list"), get={ADMIN}),
+    "schools:inspection_correction_decide": rule(
+        url("schools:inspection_correction_decide", pk=lambda w: w.correction.pk), get={ADMIN}
+    ),
     "schools:eligibility_override": rule(
         url("schools:eligibility_override", urn=lambda w: w.school.urn), post={ADMIN}, post_only=True
     ),
