@@ -190,6 +190,7 @@ class Command(BaseCommand):
         self.portfolio()
         self.agenda()
         logins.append(self.accredited())
+        self.inspection_correction()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -373,6 +374,21 @@ class Command(BaseCommand):
         )
         validation_services.decision_release(decision=decision, by=admin)
         return login
+
+    def inspection_correction(self):
+        """Oakfield's SLT lead has asked the H&W team to correct its inspection data (issue 23):
+        the admin sees it on the school's page and at /inspection-corrections/."""
+
+        school = School.objects.get(urn=SCHOOLS[0]["urn"])
+        if school.inspection_corrections.exists():
+            return
+        lead = get_user_model().objects.get(email=SCHOOLS[0]["lead"][0])
+        school_services.inspection_correction_request(
+            school=school,
+            actor=lead,
+            reason="Our latest Ofsted inspection was last term, not the one recorded. The report is on "
+            "Ofsted's website under our URN.",
+        )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
