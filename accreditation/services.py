@@ -229,7 +229,8 @@ def user_deactivate(*, user: User, actor, reason: str = "") -> int:
     """Deactivate `user` and delete every session they hold, tracked or not, so re-activating the
     account later never revives an old cookie. Writes an audit entry; returns the sessions deleted."""
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.deactivated_at = user.deactivated_at or timezone.now()  # the retention schedule counts from it
+    user.save(update_fields=["is_active", "deactivated_at"])
     ended = sessions_end(user=user)
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
         from django.contrib.sessions.models import Session

@@ -1,4 +1,18 @@
+from django.urls import path
+
+from .privacy import views as privacy_views
+
 app_name = "insight"
 
-# Each insight module adds its pages here.
-urlpatterns = []
+urlpatterns = [
+    # Personal data (issue 22): public notices, the retention schedule, subject access, erasure.
+    path("privacy/", privacy_views.privacy_notice, name="privacy"),
+    path("accessibility/", privacy_views.accessibility_statement, name="accessibility"),
+    path("retention/records/", privacy_views.retention_records, name="retention_records"),
+    path("retention/records/run/", privacy_views.retention_run_now, name="retention_records_run"),
+    path("retention/records/<slug:kind>/", privacy_views.retention_period, name="retention_period"),
+    path("retention/records-of-processing.csv", privacy_views.records_of_processing, name="records_of_processing"),
+    path("subject-access/", privacy_views.subject_access_search, name="subject_access"),
+    path("subject-access/download/", privacy_views.subject_access_download, name="subject_access_download"),
+    path("subject-access/<int:pk>/erase/", privacy_views.person_erase, name="person_erase"),
+]

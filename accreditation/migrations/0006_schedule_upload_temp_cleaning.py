@@ -21,7 +21,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accreditation", "0004_sent_notice"),
+        ("accreditation", "0005_user_deactivated_and_anonymised_at"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
