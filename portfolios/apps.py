@@ -9,7 +9,9 @@ class PortfoliosConfig(AppConfig):
         from accreditation import home
 
         from . import home as portfolio_home
+        from .surveys import home as survey_home
 
         home.register(portfolio_home.school_panel)
         home.register(portfolio_home.admin_panel)
         home.register_nav(portfolio_home.nav)
+        home.register_nav(survey_home.nav)

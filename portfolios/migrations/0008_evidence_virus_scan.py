@@ -26,7 +26,7 @@ def unschedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ("portfolios", "0005_evidence_retention_schedule"),
+        ("portfolios", "0007_load_questionnaires_v1"),
         ("schools", "0007_schedule_return_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
