@@ -336,3 +336,14 @@ def evidence_scan_backlog() -> ScanBacklog:
         configured=configured,
         scanner_answers=configured and virus_scan.ping(),
     )
+
+
+def evidence_stale_by(*, application, day: date, as_of: date | None = None) -> list[EvidenceItem]:
+    """The application's evidence that is fresh on `as_of` (today) but will be more than 3 years
+    old by `day` (a meeting date), oldest first."""
+    as_of = as_of or timezone.localdate()
+    return list(
+        EvidenceItem.objects.filter(responses__application=application, stale_from__gt=as_of, stale_from__lte=day)
+        .distinct()
+        .order_by("stale_from", "pk")
+    )
