@@ -51,7 +51,7 @@ def evidence_for_school(school):
     """The library's rows: only the columns its table shows, and each item's criterion numbers."""
     return (
         EvidenceItem.objects.filter(school=school)
-        .only("pk", "school_id", "title", "kind", "produced_on", "stale_from")
+        .only("pk", "school_id", "title", "kind", "produced_on", "stale_from", "file", "scan_state")
         # A plain list per item (to_attr): iterating item.criteria.all in the template would build a
         # manager and a queryset per row, a third of the page's time at 200 rows.
         .prefetch_related(
