@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accreditation import audit
 from accreditation.pdf import render_pdf
-from schools import returns_selectors
 from schools.models import School
-from schools.returns_charts import print_css, trend_chart
+from schools.returns import selectors as returns_selectors
+from schools.returns.charts import print_css, trend_chart
 
 from . import permissions, selectors, uploads
 from .models import EvidenceItem, new_storage_name

@@ -9,7 +9,7 @@ class SchoolsConfig(AppConfig):
         from accreditation import home
 
         from . import home as school_home
-        from .returns_nav import returns_nav
+        from .returns.nav import returns_nav
 
         home.register(school_home.school_panel)
         home.register_nav(school_home.school_nav)

@@ -237,7 +237,7 @@ class WelcomePackResource(models.Model):
 
 
 # Termly incident returns (issue 10) live in their own module; imported here so Django finds them.
-from .returns_models import (  # noqa: E402, F401
+from .returns.models import (  # noqa: E402, F401
     IncidentReturn,
     IncidentType,
     LateReturnsNotice,

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import returns_services
+from .returns import services as returns_services
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from conftest import missing_service
 from portfolios.models import Application, ApplicationTransition, EvidenceItem
 from portfolios.tests.factories import complete_application, ensure_criteria
 from schools.models import EligibilityRule, Inspection, Registration, School
-from schools.returns_models import IncidentType
+from schools.returns.models import IncidentType
 from schools.tests.factories import LeadFactory, SchoolFactory
 from tests.access.world import START, build
 from validation import services as validation_services

@@ -12,10 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accreditation import audit, notifications
-
-from . import returns_permissions as permissions
-from . import returns_selectors as selectors
-from .models import (
+from schools.models import (
     IncidentReturn,
     IncidentType,
     LateReturnsNotice,
@@ -25,8 +22,10 @@ from .models import (
     School,
     Term,
 )
-from .returns import parse_academic_year, propose_terms
-from .returns_figures import Figures, figures_problems
+
+from . import permissions, selectors
+from .figures import Figures, figures_problems
+from .rules import parse_academic_year, propose_terms
 
 logger = logging.getLogger(__name__)
 

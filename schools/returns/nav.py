@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from accreditation.home import NavItem
+from schools.selectors import membership_for_user
 
-from .returns_permissions import can_manage_returns
-from .selectors import membership_for_user
+from .permissions import can_manage_returns
 
 
 def returns_nav(user):

@@ -1,8 +1,7 @@
 """Who may do what with termly incident returns. Views ask these; services ask them again."""
 
 from accreditation.permissions import is_hw_admin
-
-from .permissions import is_school_member
+from schools.permissions import is_school_member
 
 
 def can_submit_return(user, school) -> bool:

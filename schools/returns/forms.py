@@ -5,11 +5,11 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
 from accreditation.forms import GDSFormMixin
+from schools.forms import no_markup, text_field
+from schools.models import ReturnCount, Term
 
-from .forms import no_markup, text_field
-from .models import ReturnCount, Term
-from .returns import OUTCOMES, academic_year_label, parse_academic_year
-from .returns_figures import Figures, figures_problems
+from .figures import Figures, figures_problems
+from .rules import OUTCOMES, academic_year_label, parse_academic_year
 
 MAX_COUNT = 100_000
 
@@ -199,7 +199,7 @@ class AddYearForm(GDSFormMixin, forms.Form):
 
     @staticmethod
     def default_year(today):
-        from .returns import academic_year_of
+        from .rules import academic_year_of
 
         return academic_year_label(academic_year_of(today))
 

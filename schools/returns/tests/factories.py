@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from schools import returns_services
 from schools.models import IncidentType, Term
-from schools.returns_figures import Figures
+from schools.returns import services as returns_services
+from schools.returns.figures import Figures
 
 SEASONS = ["autumn", "spring", "summer"]
 
@@ -77,7 +77,7 @@ def submit(school, term, actor, **kwargs):
 
 def form_data(*, total=10, racist=3, types=None, years=None, outcomes=None, commentary="Quiet term.", phase="Primary"):
     """POST data for the return form of a primary school."""
-    from schools.returns import year_groups_for_phase
+    from schools.returns.rules import year_groups_for_phase
 
     ensure_incident_types()
     data = {"total": str(total), "racist_incidents": str(racist), "commentary": commentary}

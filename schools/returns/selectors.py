@@ -11,9 +11,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django.http import Http404
 
 from accreditation.permissions import is_hw_admin
+from schools.models import IncidentReturn, IncidentType, Membership, ReturnCount, ReturnVersion, School, Term
+from schools.selectors import school_for_user
 
-from .models import IncidentReturn, IncidentType, Membership, ReturnCount, ReturnVersion, School, Term
-from .returns import (
+from .rules import (
     OUTCOME_LABELS,
     OUTCOMES,
     YEAR_GROUPS,
@@ -22,7 +23,6 @@ from .returns import (
     suppress_row,
     year_groups_for_phase,
 )
-from .selectors import school_for_user
 
 TREND_TERMS = 6
 

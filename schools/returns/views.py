@@ -6,15 +6,12 @@ from django.utils import timezone
 
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
+from schools.models import IncidentType, Term
+from schools.selectors import school_for_user
 
-from . import returns_charts as charts
-from . import returns_permissions as permissions
-from . import returns_selectors as selectors
-from . import returns_services as services
-from .models import IncidentType, Term
-from .returns import parse_academic_year, propose_terms
-from .returns_forms import AddYearForm, IncidentReturnForm, IncidentTypeForm, TermForm
-from .selectors import school_for_user
+from . import charts, permissions, selectors, services
+from .forms import AddYearForm, IncidentReturnForm, IncidentTypeForm, TermForm
+from .rules import parse_academic_year, propose_terms
 
 
 def _posted(request):

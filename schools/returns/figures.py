@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from .returns import OUTCOME_LABELS, RACIST_TYPE_SLUG, YEAR_LABELS
+from .rules import OUTCOME_LABELS, RACIST_TYPE_SLUG, YEAR_LABELS
 
 
 @dataclass

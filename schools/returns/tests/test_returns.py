@@ -14,19 +14,19 @@ from django_celery_beat.models import PeriodicTask
 from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
-from schools import returns_services as services
 from schools.models import IncidentReturn, IncidentType, ReturnReminder, ReturnVersion, Term
-from schools.returns import (
+from schools.returns import services
+from schools.returns.figures import figures_problems
+from schools.returns.rules import (
     propose_terms,
     suppress,
     suppress_row,
     year_groups_for_phase,
 )
-from schools.returns_figures import figures_problems
-from schools.returns_selectors import authority_trend, school_trend
+from schools.returns.selectors import authority_trend, school_trend
+from schools.tests.factories import LeadFactory, MembershipFactory
 
-from .factories import LeadFactory, MembershipFactory
-from .returns_factories import figures, form_data, make_term, past_terms, submit
+from .factories import figures, form_data, make_term, past_terms, submit
 
 pytestmark = pytest.mark.django_db
 
