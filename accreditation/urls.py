@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import audit_views, views
+from . import views
 
 admin.site.site_header = "Support admin"
 # Django's admin is for support staff (superusers) only; H&W admins work in the portal pages.
@@ -12,7 +12,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accreditation.accounts_urls")),
-    path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("", include("schools.urls")),
     path("", include("portfolios.urls")),
     path("", include("validation.urls")),

@@ -7,3 +7,10 @@ class InsightConfig(AppConfig):
 
     name = "insight"
     verbose_name = "Insight and reporting"
+
+    def ready(self):
+        from accreditation import home
+
+        from .home import nav
+
+        home.register_nav(nav)

@@ -63,8 +63,6 @@ def school_panel(user):
 
 def nav(user):
     items = []
-    if is_hw_admin(user):
-        items.append(NavItem("Dashboard", reverse("validation:dashboard"), order=59))
     if can_manage_group(user):
         items.append(NavItem("Validating group", reverse("validation:group"), order=60))
     if can_manage_meetings(user) or is_validator(user):

@@ -92,18 +92,3 @@ def send_agenda_packs(*, as_of: str | None = None):
     sent = reminders.agenda_packs_send(as_of=_day(as_of))
     logger.info("Agenda packs: %s sent", sent)
     return sent
-
-
-# Evidence retention (issue 7): validation/retention.py works out what is due; portfolios deletes. --
-
-
-@shared_task(acks_late=True)
-def apply_evidence_retention(*, as_of: str | None = None):
-    """Weekly: delete the evidence files the retention schedule says are due (idempotent)."""
-    from . import retention
-
-    result = retention.retention_run(as_of=_day(as_of))
-    if result is None:
-        return None
-    logger.info("Evidence retention: %s files removed (%s bytes), %s failed", result.files, result.bytes, result.failed)
-    return {"files": result.files, "bytes": result.bytes, "failed": result.failed}

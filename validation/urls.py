@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
 
 app_name = "validation"
 
@@ -59,11 +59,4 @@ urlpatterns = [
     path("awards/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("accredited-schools/", views.register, name="register"),
-    # H&W admins' insight (issue 7): dashboard, CSV exports, evidence retention.
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("exports/", dashboard_views.exports, name="exports"),
-    path("exports/<slug:name>.csv", dashboard_views.export_download, name="export_download"),
-    path("retention/", dashboard_views.retention_preview, name="retention_preview"),
-    path("retention/schedule/", dashboard_views.retention_schedule, name="retention_schedule"),
-    path("retention/run/", dashboard_views.retention_run_now, name="retention_run"),
 ]

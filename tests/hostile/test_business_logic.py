@@ -225,7 +225,7 @@ def test_the_audit_trail_csv(planted):
         reverse("schools:school_edit", args=[planted.school.urn]),
         {"head_teacher": FORMULAS[2], "governor_name": "G"},
     )
-    response = admin_client(planted).get(reverse("audit_trail"), {"format": "csv"})
+    response = admin_client(planted).get(reverse("insight:audit_trail"), {"format": "csv"})
     assert response["Content-Disposition"].startswith("attachment")
     assert_no_formula(b"".join(response.streaming_content).decode(), FORMULAS[0])
 
@@ -233,7 +233,7 @@ def test_the_audit_trail_csv(planted):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["schools", "applications", "decisions", "awards"])
 def test_the_insight_exports(planted, name):
-    response = admin_client(planted).get(reverse("validation:export_download", args=[name]))
+    response = admin_client(planted).get(reverse("insight:export_download", args=[name]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert_no_formula(b"".join(response.streaming_content).decode(), FORMULAS[0])
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 from accreditation.forms import GDSFormMixin
 from portfolios.models import Application
 from portfolios.retention import MAX_YEARS, MIN_YEARS
-
-from .models import Award, Decision
+from validation.models import Award, Decision
 
 
 def _date_field(label, which):

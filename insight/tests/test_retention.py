@@ -11,13 +11,13 @@ from django.urls import reverse
 from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
+from insight import retention
+from insight.tasks import apply_evidence_retention
 from portfolios import retention as evidence_retention
 from portfolios.dates import add_years
 from portfolios.models import Application, EvidenceItem, RetentionSchedule
 from schools.tests.factories import SchoolFactory
-from validation import retention
 from validation.models import Award, Decision
-from validation.tasks import apply_evidence_retention
 
 from .insight_data import application, decided, stored_evidence
 
@@ -158,7 +158,7 @@ def test_the_task_runs_the_schedule():
 def test_the_weekly_job_is_scheduled():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="validation.tasks.apply_evidence_retention")
+    task = PeriodicTask.objects.get(task="insight.tasks.apply_evidence_retention")
     assert task.enabled and task.crontab.day_of_week == "0"
 
 
@@ -192,7 +192,7 @@ def test_preview_lists_counts_and_sizes_by_school_without_removing_anything():
 
         client = Client()
         login(client, AdminFactory())
-        response = client.get(reverse("validation:retention_preview"))
+        response = client.get(reverse("insight:retention_preview"))
     html = response.content.decode()
     assert "Hillside Primary" in html and "123456" in html
     assert "2 files, 4.0\xa0KB" in html
@@ -206,20 +206,20 @@ def test_preview_for_a_later_date_shows_what_will_be_due_then(admin_client):
     Award.objects.filter(application=app).update(status=Award.Status.LAPSED)
     stored_evidence(school, applications=[app])
     later = datetime.date.today() + datetime.timedelta(days=400)
-    html = admin_client.get(reverse("validation:retention_preview"), {"as_of": later.isoformat()}).content.decode()
+    html = admin_client.get(reverse("insight:retention_preview"), {"as_of": later.isoformat()}).content.decode()
     assert "Later School" in html
     assert "Delete these" not in html  # only today's preview can be run
 
 
 def test_preview_for_a_date_in_the_past_is_refused(admin_client):
-    response = admin_client.get(reverse("validation:retention_preview"), {"as_of": "2020-01-01"})
+    response = admin_client.get(reverse("insight:retention_preview"), {"as_of": "2020-01-01"})
     html = response.content.decode()
     assert response.status_code == 400
     assert "govuk-error-summary" in html and "The preview date must be today or in the future" in html
 
 
 def test_preview_with_a_nonsense_date_is_refused(admin_client):
-    response = admin_client.get(reverse("validation:retention_preview"), {"as_of": "next tuesday"})
+    response = admin_client.get(reverse("insight:retention_preview"), {"as_of": "next tuesday"})
     assert response.status_code == 400
     assert "Enter the date as a real date" in response.content.decode()
 
@@ -228,8 +228,8 @@ def test_run_now_deletes_and_says_how_many(admin_client):
     school = SchoolFactory()
     app, _, _ = decided(school, meeting_date=datetime.date(2019, 6, 1), award_status=Award.Status.LAPSED)
     item = stored_evidence(school, applications=[app])
-    assert admin_client.get(reverse("validation:retention_run")).status_code == 405
-    response = admin_client.post(reverse("validation:retention_run"), follow=True)
+    assert admin_client.get(reverse("insight:retention_run")).status_code == 405
+    response = admin_client.post(reverse("insight:retention_run"), follow=True)
     assert "1 evidence file deleted" in response.content.decode()
     item.refresh_from_db()
     assert item.file_removed_on is not None
@@ -237,7 +237,7 @@ def test_run_now_deletes_and_says_how_many(admin_client):
 
 def test_admin_changes_the_schedule_and_it_is_audited(admin_client):
     response = admin_client.post(
-        reverse("validation:retention_schedule"),
+        reverse("insight:retention_schedule"),
         {"years_after_award_expiry": "5", "years_after_decision": "2", "is_active": ""},
     )
     assert response.status_code == 302
@@ -261,7 +261,7 @@ def test_admin_changes_the_schedule_and_it_is_audited(admin_client):
 )
 def test_schedule_form_refuses_bad_periods_and_keeps_the_schedule(admin_client, value, message):
     response = admin_client.post(
-        reverse("validation:retention_schedule"),
+        reverse("insight:retention_schedule"),
         {"years_after_award_expiry": value, "years_after_decision": "3", "is_active": "on"},
     )
     html = response.content.decode()
@@ -272,6 +272,6 @@ def test_schedule_form_refuses_bad_periods_and_keeps_the_schedule(admin_client, 
 
 def test_retention_pages_are_for_hw_admins_only(client):
     login(client, UserFactory())
-    for name in ("validation:retention_preview", "validation:retention_schedule"):
+    for name in ("insight:retention_preview", "insight:retention_schedule"):
         assert client.get(reverse(name)).status_code == 403
-    assert client.post(reverse("validation:retention_run")).status_code == 403
+    assert client.post(reverse("insight:retention_run")).status_code == 403

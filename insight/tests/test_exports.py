@@ -33,15 +33,13 @@ def rows_of(response):
 
 
 def download(client, name, **filters):
-    return client.get(
-        reverse("validation:export_download", args=[name]), {f"{name}-{k}": v for k, v in filters.items()}
-    )
+    return client.get(reverse("insight:export_download", args=[name]), {f"{name}-{k}": v for k, v in filters.items()})
 
 
 def test_exports_page_lists_the_four_exports_with_filters(admin_client):
-    html = admin_client.get(reverse("validation:exports")).content.decode()
+    html = admin_client.get(reverse("insight:exports")).content.decode()
     for name in ("schools", "applications", "decisions", "awards"):
-        assert reverse("validation:export_download", args=[name]) in html
+        assert reverse("insight:export_download", args=[name]) in html
     assert 'name="applications-state"' in html and 'name="decisions-outcome"' in html
     assert 'name="awards-date_from"' in html and 'name="schools-phase"' in html
 
@@ -133,8 +131,8 @@ def test_unknown_export_is_not_found(admin_client):
 
 def test_exports_are_for_hw_admins_only(client):
     login(client, UserFactory())
-    assert client.get(reverse("validation:exports")).status_code == 403
-    assert client.get(reverse("validation:export_download", args=["schools"])).status_code == 403
+    assert client.get(reverse("insight:exports")).status_code == 403
+    assert client.get(reverse("insight:export_download", args=["schools"])).status_code == 403
 
 
 def test_an_export_of_50000_rows_streams(admin_client, django_assert_max_num_queries):

@@ -14,7 +14,7 @@ from portfolios import retention as evidence_retention
 
 from . import dashboard as figures
 from . import retention
-from .dashboard_forms import EXPORT_FORMS, RetentionPreviewForm, RetentionScheduleForm
+from .forms import EXPORT_FORMS, RetentionPreviewForm, RetentionScheduleForm
 
 
 def _charts(data):
@@ -50,7 +50,7 @@ def _charts(data):
 @admin_required
 def dashboard(request):
     data = figures.dashboard(timezone.localdate())
-    return render(request, "validation/dashboard/dashboard.html", {**data, "charts": _charts(data)})
+    return render(request, "insight/dashboard/dashboard.html", {**data, "charts": _charts(data)})
 
 
 def _export_forms(data=None, bound=None):
@@ -64,7 +64,7 @@ def _export_forms(data=None, bound=None):
 @require_GET
 @admin_required
 def exports(request):
-    return render(request, "validation/exports/exports.html", {"forms": _export_forms(), "bad_form": None})
+    return render(request, "insight/exports/exports.html", {"forms": _export_forms(), "bad_form": None})
 
 
 @require_GET
@@ -75,7 +75,7 @@ def export_download(request, name):
     forms = _export_forms(request.GET, bound=name)
     form = forms[name]
     if not form.is_valid():
-        return render(request, "validation/exports/exports.html", {"forms": forms, "bad_form": form}, status=400)
+        return render(request, "insight/exports/exports.html", {"forms": forms, "bad_form": form}, status=400)
     filename, header, rows = figures.EXPORTS[name](form.cleaned_data, timezone.localdate())
     return csv_response(filename, header, rows)
 
@@ -95,7 +95,7 @@ def retention_preview(request):
         "schedule": evidence_retention.schedule_get(),
         "is_today": as_of == timezone.localdate(),
     }
-    return render(request, "validation/retention/preview.html", context, status=400 if form.errors else 200)
+    return render(request, "insight/retention/preview.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -108,7 +108,7 @@ def retention_run_now(request):
         messages.success(request, "No evidence files were due for deletion")
     if result.failed:
         messages.error(request, f"{result.failed} file(s) could not be deleted from storage; the next run tries again")
-    return redirect("validation:retention_preview")
+    return redirect("insight:retention_preview")
 
 
 @admin_required
@@ -129,5 +129,5 @@ def retention_schedule(request):
                     form.add_error(field, error)
         else:
             messages.success(request, "Retention schedule saved")
-            return redirect("validation:retention_preview")
-    return render(request, "validation/retention/schedule.html", {"form": form, "schedule": schedule})
+            return redirect("insight:retention_preview")
+    return render(request, "insight/retention/schedule.html", {"form": form, "schedule": schedule})

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from portfolios.models import Application, CriteriaSet
 from schools.models import Registration, School
-
-from .models import Award, Decision, Meeting
+from validation.models import Award, Decision, Meeting
 
 
 def add_months(day: date, months: int) -> date:

@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .csv_export import csv_response
-from .forms import AuditSearchForm
-from .permissions import can_view_audit_trail
+from accreditation import selectors
+from accreditation.csv_export import csv_response
+from accreditation.forms import AuditSearchForm
+from accreditation.permissions import can_view_audit_trail
 
 
 @require_GET
@@ -36,4 +36,4 @@ def audit_trail(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accreditation/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "insight/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()})

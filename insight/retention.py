@@ -14,8 +14,7 @@ from django.db.models import Max, Q
 from portfolios import retention as evidence_retention
 from portfolios.dates import add_years
 from portfolios.models import Application
-
-from .models import Award, Decision
+from validation.models import Award, Decision
 
 logger = logging.getLogger(__name__)
 

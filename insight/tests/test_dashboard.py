@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
+from insight import dashboard
 from portfolios.models import Application
 from schools.tests.factories import RegistrationFactory, SchoolFactory
-from validation import dashboard
 from validation.models import AgendaItem, Award, Decision
+from validation.tests.factories import MeetingFactory
 
-from .factories import MeetingFactory
 from .insight_data import application, decided
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_dashboard_page_shows_every_figure_with_charts_and_tables(client):
     decided(SchoolFactory(phase="Primary", district="Watford"), meeting_date=datetime.date(2024, 4, 20))
     decided(meeting_date=datetime.date(2026, 10, 7), outcome=Decision.Outcome.FURTHER_INFORMATION, criteria=[4])
 
-    response = admin_client.get(reverse("validation:dashboard"))
+    response = admin_client.get(reverse("insight:dashboard"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -150,16 +150,16 @@ def test_dashboard_page_shows_every_figure_with_charts_and_tables(client):
 
 
 def test_dashboard_is_for_hw_admins_only(client):
-    response = client.get(reverse("validation:dashboard"))
+    response = client.get(reverse("insight:dashboard"))
     assert response.status_code == 302
     login(client, UserFactory())
-    assert client.get(reverse("validation:dashboard")).status_code == 403
+    assert client.get(reverse("insight:dashboard")).status_code == 403
 
 
 def test_dashboard_is_linked_from_the_admin_home_and_nav(admin_client):
     html = admin_client.get(reverse("home")).content.decode()
-    assert reverse("validation:dashboard") in html
-    assert reverse("validation:exports") in html and reverse("validation:retention_preview") in html
+    assert reverse("insight:dashboard") in html
+    assert reverse("insight:exports") in html and reverse("insight:retention_preview") in html
 
 
 def _grow(n):
@@ -183,9 +183,9 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, django_assert
         admin_client = client
         login(client, AdminFactory())
         with django_assert_max_num_queries(25) as small:
-            assert admin_client.get(reverse("validation:dashboard")).status_code == 200
+            assert admin_client.get(reverse("insight:dashboard")).status_code == 200
         _grow(12)
         with django_assert_max_num_queries(len(small.captured_queries)):
-            response = admin_client.get(reverse("validation:dashboard"))
+            response = admin_client.get(reverse("insight:dashboard"))
     assert response.status_code == 200
     assert response.context["forecast"].within_12_months > 2
