@@ -7,7 +7,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True)
+@shared_task(name="accreditation.tasks.deliver_email", bind=True, acks_late=True, max_retries=8, retry_backoff=True)
 def deliver_email(self, *, message_id: int):
     try:
         services.outbox_deliver(message_id=message_id)
@@ -16,7 +16,7 @@ def deliver_email(self, *, message_id: int):
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
 
 
-@shared_task(acks_late=True)
+@shared_task(name="accreditation.tasks.sweep_outbox", acks_late=True)
 def sweep_outbox():
     sent = services.outbox_sweep()
     logger.info("Outbox sweep sent %s message(s)", sent)

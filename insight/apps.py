@@ -11,6 +11,8 @@ class InsightConfig(AppConfig):
     def ready(self):
         from accreditation import home
 
-        from .home import nav
+        from .home import admin_home_links, nav, scheme_admin_links
 
         home.register_nav(nav)
+        home.register_page_links("admin_home", admin_home_links)
+        home.register_page_links("scheme_admin", scheme_admin_links)

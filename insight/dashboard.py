@@ -13,21 +13,10 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from portfolios.dates import add_months
 from portfolios.models import Application, CriteriaSet
 from schools.models import Registration, School
 from validation.models import Award, Decision, Meeting
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months, clamped to the month's last day (31 August + 6 months = 28/29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 def registrations_waiting() -> int:

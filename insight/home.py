@@ -1,8 +1,9 @@
-"""Insight's links in the header's navigation (registered in InsightConfig.ready)."""
+"""Insight's links in the header's navigation and on the admins' pages (registered in
+InsightConfig.ready)."""
 
 from django.urls import reverse
 
-from accreditation.home import NavItem
+from accreditation.home import NavItem, PageLink
 from accreditation.permissions import can_view_audit_trail, is_hw_admin
 
 
@@ -13,3 +14,20 @@ def nav(user) -> list[NavItem]:
     if can_view_audit_trail(user):
         return [NavItem("Audit trail", reverse("insight:audit_trail"), order=91)]
     return []
+
+
+def admin_home_links(user) -> list[PageLink]:
+    if not is_hw_admin(user):
+        return []
+    return [
+        PageLink("Scheme dashboard", reverse("insight:dashboard"), order=1),
+        PageLink("CSV exports", reverse("insight:exports"), order=2),
+        PageLink("evidence retention", reverse("insight:retention_preview"), order=3),
+    ]
+
+
+def scheme_admin_links(user) -> list[PageLink]:
+    if not can_view_audit_trail(user):
+        return []
+    description = "Every state change, decision, override, role change and download, with who did it and when."
+    return [PageLink("Audit trail", reverse("insight:audit_trail"), description, order=90)]

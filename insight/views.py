@@ -1,7 +1,6 @@
 """The H&W admins' dashboard, CSV exports and evidence retention pages."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accreditation.charts import Bar, bar_chart
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
+from accreditation.errors import Refusal, show_refusal
 from portfolios import retention as evidence_retention
 
 from . import dashboard as figures
@@ -123,10 +123,8 @@ def retention_schedule(request):
     if request.method == "POST" and form.is_valid():
         try:
             evidence_retention.schedule_update(actor=request.user, **form.cleaned_data)
-        except ValidationError as refusal:
-            for field, errors in refusal.message_dict.items():
-                for error in errors:
-                    form.add_error(field, error)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, "Retention schedule saved")
             return redirect("insight:retention_preview")

@@ -7,9 +7,12 @@ class PortfoliosConfig(AppConfig):
 
     def ready(self):
         from accreditation import home
+        from schools.returns import uses as returns_uses
 
         from . import home as portfolio_home
+        from .returns_summary import returns_page_use
 
         home.register(portfolio_home.school_panel)
         home.register(portfolio_home.admin_panel)
         home.register_nav(portfolio_home.nav)
+        returns_uses.register(returns_page_use)

@@ -13,13 +13,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from accreditation import audit
+from accreditation.errors import Refusal
 
 from .models import Application, CriterionResponse, EvidenceItem, RetentionSchedule
 
@@ -45,17 +45,15 @@ def schedule_get() -> RetentionSchedule:
 
 def schedule_update(*, actor, years_after_award_expiry: int, years_after_decision: int, is_active: bool):
     """Change the retention schedule (1 to 50 years each) and record who changed it in the audit trail."""
-    problems = {}
     for field, value in (
         ("years_after_award_expiry", years_after_award_expiry),
         ("years_after_decision", years_after_decision),
     ):
         if value is None or value < MIN_YEARS:
-            problems[field] = "Enter a period of at least 1 year: files are never deleted before an award expires"
-        elif value > MAX_YEARS:
-            problems[field] = f"Enter a period of {MAX_YEARS} years or fewer"
-    if problems:
-        raise ValidationError(problems)
+            message = "Enter a period of at least 1 year: files are never deleted before an award expires"
+            raise Refusal(message, field=field)
+        if value > MAX_YEARS:
+            raise Refusal(f"Enter a period of {MAX_YEARS} years or fewer", field=field)
     with transaction.atomic():
         schedule = RetentionSchedule.objects.select_for_update().get(pk=schedule_get().pk)
         before = {

@@ -10,13 +10,14 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit, notifications
+from accreditation.errors import Refusal
 from schools.models import Membership, School
 
 from . import dates, permissions, selectors, uploads
@@ -44,18 +45,20 @@ STAMPS = {
 OUTCOMES = (State.ACCREDITED, State.FURTHER_INFORMATION, State.NOT_ACCREDITED)
 
 
-class TransitionNotAllowed(ValidationError):
-    pass
+class TransitionNotAllowed(Refusal):
+    """The application's state does not allow the move asked for."""
 
 
-class PortfolioFrozen(ValidationError):
-    pass
+class PortfolioFrozen(Refusal):
+    """The evidence or application is part of a submitted portfolio and cannot change."""
 
 
-class SubmissionBlocked(ValidationError):
+class SubmissionBlocked(Refusal):
+    """The submission rules found problems; `problems` keeps them for the submit page's list."""
+
     def __init__(self, problems):
         self.problems = problems
-        super().__init__([p.message for p in problems])
+        super().__init__([p.message for p in problems], code="blocked")
 
 
 # ----------------------------------------------------------------------------- evidence
@@ -70,9 +73,9 @@ def _criteria_from(criteria):
 
 def _check_produced_on(produced_on):
     if produced_on is None:
-        raise ValidationError("Enter the date the evidence was produced", code="required")
+        raise Refusal("Enter the date the evidence was produced", code="required")
     if produced_on > timezone.localdate():
-        raise ValidationError("The date the evidence was produced must be today or in the past", code="future")
+        raise Refusal("The date the evidence was produced must be today or in the past", code="future")
 
 
 def _check_manage(actor, school):
@@ -131,7 +134,7 @@ def evidence_add_files(
     _check_manage(actor, school)
     _check_produced_on(produced_on)
     if not files:
-        raise ValidationError("Select at least one file to upload", code="required")
+        raise Refusal("Select at least one file to upload", code="required")
     # Lock the school so two uploads at once cannot both squeeze under the quota.
     School.objects.select_for_update().get(pk=school.pk)
     used = selectors.evidence_used_bytes(school)
@@ -210,9 +213,9 @@ def evidence_add_hard_copy(
     _check_manage(actor, school)
     _check_produced_on(produced_on)
     if received_on is None:
-        raise ValidationError("Enter the date the hard copy was received", code="required")
+        raise Refusal("Enter the date the hard copy was received", code="required")
     if received_on > timezone.localdate():
-        raise ValidationError("The date received must be today or in the past", code="future")
+        raise Refusal("The date received must be today or in the past", code="future")
     fields = {}
     if scan is not None:
         School.objects.select_for_update().get(pk=school.pk)
@@ -322,7 +325,7 @@ def application_start(*, school, actor, hard_copy_received_on: date | None = Non
         raise PermissionDenied("You cannot start an application for this school")
     School.objects.select_for_update().get(pk=school.pk)
     if selectors.open_application(school):
-        raise ValidationError("Your school already has an application in progress", code="open")
+        raise Refusal("Your school already has an application in progress", code="open")
     previous = selectors.previous_award(school)
     criteria_set = selectors.current_criteria_set()
     application = Application.objects.create(
@@ -387,7 +390,7 @@ def response_update(*, response, actor, self_evaluation, evidence) -> CriterionR
     ids = {getattr(item, "pk", item) for item in evidence}
     items = list(EvidenceItem.objects.filter(school=application.school, pk__in=ids))
     if len(items) != len(ids):
-        raise ValidationError("Select evidence from your school's own library", code="not_ours")
+        raise Refusal("Select evidence from your school's own library", code="not_ours")
     response.self_evaluation = self_evaluation.strip()
     response.updated_at = timezone.now()
     response.updated_by = actor
@@ -569,14 +572,14 @@ def application_record_outcome(
         raise ValueError(f"Unknown outcome {outcome!r}")
     numbers = {getattr(c, "number", c) for c in reopened_criteria}
     if outcome == State.FURTHER_INFORMATION and not numbers:
-        raise ValidationError("Select the criteria that need further information", code="required")
+        raise Refusal("Select the criteria that need further information", code="required")
     if outcome != State.FURTHER_INFORMATION and numbers:
-        raise ValidationError("Only a request for further information reopens criteria", code="invalid")
+        raise Refusal("Only a request for further information reopens criteria", code="invalid")
 
     def check(locked):
         valid = set(locked.responses.values_list("criterion__number", flat=True))
         if not numbers <= valid:
-            raise ValidationError(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
+            raise Refusal(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
         locked.areas_for_future = areas_for_future
         locked.decided_on = decided_on or timezone.localdate()
         locked.responses.update(status=CriterionResponse.Status.FROZEN)

@@ -11,7 +11,6 @@ stages are recorded as skipped (a SentNotice with no message) so they never go l
 renewed in time (superseded, or with a newer award for the school) gets no more reminders.
 """
 
-import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from django.utils import timezone
 from accreditation import audit, notifications
 from accreditation.models import OutboxMessage, SentNotice
 from portfolios import jobs as portfolio_jobs
+from portfolios.dates import add_months
 
 from .models import Award
 
@@ -44,16 +44,6 @@ class ExpiryStage:
 EXPIRY_STAGES = (ExpiryStage("6m", 6, "6 months"), ExpiryStage("3m", 3, "3 months"), ExpiryStage("1m", 1, "1 month"))
 # Reminders start this many months before expiry.
 FIRST_REMINDER_MONTHS = EXPIRY_STAGES[0].months
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months (negative for earlier). A day the target month lacks
-    becomes its last day (31 August - 6 months = 28 or 29 February), the same rule as
-    portfolios.dates.add_years' 29 February -> 28 February."""
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def time_left(as_of: date, expires_on: date) -> str:

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from accreditation.home import NavItem, Panel
+from accreditation.home import NavItem, Panel, page_links_for
 from accreditation.permissions import is_hw_admin
 from schools.models import Registration
 from schools.selectors import school_for_user
@@ -21,6 +21,7 @@ def admin_panel(user):
             "next_meeting": selectors.next_meeting(),
             "waiting_for_meeting": selectors.applications_waiting_for_meeting().count(),
             "feedback_to_release": selectors.decisions_waiting_release(),
+            "reporting": page_links_for("admin_home", user),
         },
         order=1,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import awards_views, views
 
 app_name = "validation"
 
@@ -56,7 +56,7 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback, name="feedback"),
     path("feedback/<int:pk>/release/", views.feedback_release, name="feedback_release"),
     path("feedback/<int:pk>/letter.pdf", views.feedback_letter, name="feedback_letter"),
-    path("awards/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
-    path("verify/<str:code>/", views.verify, name="verify"),
-    path("accredited-schools/", views.register, name="register"),
+    path("awards/<int:pk>/certificate.pdf", awards_views.certificate, name="certificate"),
+    path("verify/<str:code>/", awards_views.verify, name="verify"),
+    path("accredited-schools/", awards_views.register, name="register"),
 ]

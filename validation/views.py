@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.downloads import private_download, stored_file_response
+from accreditation.errors import show_refusal
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
@@ -26,14 +26,11 @@ from .forms import (
     MeetingForm,
     MemberInviteForm,
     MemberTeamForm,
-    RegisterSearchForm,
     ReviewerForm,
     ReviewForm,
     TeamForm,
 )
 from .models import CalendarFeed, Conflict, GroupMember, Meeting, Review, Team
-
-REGISTER_PAGE_SIZE = 25
 
 SESSION_NEW_CALENDAR_TOKEN = "validation_new_calendar_token"  # noqa: S105 - a session key, not a secret
 
@@ -61,7 +58,7 @@ def member_invite(request):
         try:
             member = services.member_invite(**form.cleaned_data, invited_by=request.user)
         except services.Refusal as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, f"{member.user} has been added to the group and sent an email.")
             return redirect("validation:member", pk=member.pk)
@@ -295,7 +292,7 @@ def meeting_edit(request, pk):
                 meeting=meeting, by=request.user, **{f: form.cleaned_data[f] for f in MeetingForm.Meta.fields}
             )
         except services.Refusal as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, f"{updated} has been updated.")
             return redirect("validation:meetings")
@@ -584,32 +581,3 @@ def feedback_letter(request, pk):
         filename=f"feedback-{decision.application.school.urn}-{decision.meeting.date:%Y-%m-%d}.pdf",
         content_type="application/pdf",
     )
-
-
-# Awards and the register ---------------------------------------------------------------------
-
-
-@login_required
-def certificate(request, pk):
-    award = selectors.award_get_for_user(request.user, pk)
-    response = HttpResponse(services.certificate_pdf(award), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{award.school.urn}-{award.awarded_on:%Y}.pdf"'
-    return private_download(response)
-
-
-@require_GET
-def verify(request, code):
-    try:
-        award = selectors.award_for_code(code)
-    except Http404:
-        return render(request, "validation/verify_not_found.html", {"code": code}, status=404)
-    context = {"award": award, "is_current": award.is_current_on(timezone.localdate())}
-    return render(request, "validation/verify.html", context)
-
-
-@require_GET
-def register(request):
-    form = RegisterSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.accredited_schools(query=query), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "validation/register.html", {"form": form, "page": page, "query": query})

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
 from insight import dashboard
+from portfolios.dates import add_months
 from portfolios.models import Application
 from schools.tests.factories import RegistrationFactory, SchoolFactory
 from validation.models import AgendaItem, Award, Decision
@@ -28,9 +29,9 @@ def admin_client(client):
 
 
 def test_add_months_clamps_to_the_month_end():
-    assert dashboard.add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
-    assert dashboard.add_months(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 2, 29)
-    assert dashboard.add_months(datetime.date(2027, 1, 15), 12) == datetime.date(2028, 1, 15)
+    assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 2, 29)
+    assert add_months(datetime.date(2027, 1, 15), 12) == datetime.date(2028, 1, 15)
 
 
 def test_applications_by_state_lists_every_state_in_order_with_zeros():

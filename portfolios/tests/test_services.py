@@ -3,13 +3,15 @@ import tracemalloc
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import connection, connections
 from django.utils import timezone
 
+from accreditation.errors import Refusal
 from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from portfolios import selectors, services
@@ -79,7 +81,7 @@ class TestEvidence:
     def test_a_refused_file_in_a_batch_leaves_nothing_behind(self, lead):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        with pytest.raises(ValidationError, match="is empty"):
+        with pytest.raises(Refusal, match="is empty"):
             services.evidence_add_files(
                 school=lead.school,
                 actor=lead.user,
@@ -90,7 +92,7 @@ class TestEvidence:
         assert not EvidenceItem.objects.exists()
 
     def test_evidence_dated_in_the_future_is_refused(self, lead):
-        with pytest.raises(ValidationError, match="must be today or in the past"):
+        with pytest.raises(Refusal, match="must be today or in the past"):
             services.evidence_add_link(
                 school=lead.school,
                 actor=lead.user,
@@ -142,14 +144,14 @@ class TestApplications:
 
     def test_only_one_open_application_per_school(self, lead):
         services.application_start(school=lead.school, actor=lead.user)
-        with pytest.raises(ValidationError, match="already has an application in progress"):
+        with pytest.raises(Refusal, match="already has an application in progress"):
             services.application_start(school=lead.school, actor=lead.user)
 
     def test_linking_another_schools_evidence_by_id_is_refused(self, lead):
         application = services.application_start(school=lead.school, actor=lead.user)
         theirs = EvidenceItemFactory(school=SchoolFactory())
         response = application.responses.first()
-        with pytest.raises(ValidationError, match="your school's own library"):
+        with pytest.raises(Refusal, match="your school's own library"):
             services.response_update(response=response, actor=lead.user, self_evaluation="x", evidence=[theirs.pk])
         response.refresh_from_db()
         assert response.self_evaluation == ""
@@ -317,7 +319,7 @@ class TestStateMachine:
 
     def test_meeting_warning_for_evidence_that_will_be_stale_by_then(self, lead):
         today = timezone.localdate()
-        produced = (today - timedelta(days=3 * 365 - 20)).replace(day=1)
+        produced = today - relativedelta(years=3) + timedelta(days=20)  # fresh today, stale in 20 days
         item = EvidenceItemFactory(school=lead.school, produced_on=produced)
         application = complete_application(lead, evidence=item)
         submit(application, lead.user)
@@ -364,7 +366,7 @@ class TestStateMachine:
     def test_further_information_needs_named_criteria(self, lead):
         application = complete_application(lead)
         submit(application, lead.user)
-        with pytest.raises(ValidationError, match="Select the criteria"):
+        with pytest.raises(Refusal, match="Select the criteria"):
             services.application_record_outcome(
                 application=application, outcome=State.FURTHER_INFORMATION, actor=AdminFactory()
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accreditation import audit, notifications
+from accreditation.errors import Refusal
 from schools.models import (
     IncidentReturn,
     IncidentType,
@@ -33,13 +34,8 @@ logger = logging.getLogger(__name__)
 REMINDER_DAYS_BEFORE = getattr(settings, "RETURN_REMINDER_DAYS", 7)
 
 
-class ReturnRefused(Exception):
+class ReturnRefused(Refusal):
     """The return (or change) cannot be made; the message says why and what to do instead."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _require(allowed, message="You cannot do that."):

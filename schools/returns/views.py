@@ -6,20 +6,17 @@ from django.utils import timezone
 
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
+from accreditation.errors import show_refusal
 from schools.models import IncidentType, Term
 from schools.selectors import school_for_user
 
-from . import charts, permissions, selectors, services
+from . import charts, permissions, selectors, services, uses
 from .forms import AddYearForm, IncidentReturnForm, IncidentTypeForm, TermForm
 from .rules import parse_academic_year, propose_terms
 
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _refuse(form, refusal):
-    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
 
 
 def _own_school(request):
@@ -45,6 +42,7 @@ def returns_home(request):
         "today": today,
         "trend": trend,
         "chart": charts.trend_chart(trend, chart_id="school-trend", include_total=True) if trend.terms else None,
+        "uses": uses.uses_for(school),
     }
     return render(request, "schools/returns/school_home.html", context)
 
@@ -73,7 +71,7 @@ def return_submit(request, term_id):
         try:
             incident_return = services.return_submit(school=school, term=term, actor=request.user, figures=form.figures)
         except services.ReturnRefused as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"Return for the {term} submitted")
             return redirect("schools:return_detail", pk=incident_return.pk)
@@ -115,7 +113,7 @@ def return_correct(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except services.ReturnRefused as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"Correction saved as version {version.number}. Earlier versions are kept.")
             return redirect("schools:return_detail", pk=incident_return.pk)
@@ -193,7 +191,7 @@ def term_add_year(request):
         try:
             added = services.terms_add_year(actor=request.user, academic_year=form.cleaned_data["academic_year"])
         except services.ReturnRefused as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"{len(added)} term{'s' if len(added) != 1 else ''} added. Check their dates.")
             return redirect("schools:term_list")
@@ -213,7 +211,7 @@ def term_edit(request, pk=None):
         try:
             saved = services.term_save(actor=request.user, term=term, **form.cleaned_data)
         except services.ReturnRefused as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"{saved} saved")
             return redirect("schools:term_list")
@@ -238,7 +236,7 @@ def incident_type_edit(request, pk=None):
         try:
             saved = services.incident_type_save(actor=request.user, incident_type=incident_type, **form.cleaned_data)
         except services.ReturnRefused as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"“{saved.name}” saved")
             return redirect("schools:incident_type_list")

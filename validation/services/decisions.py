@@ -5,7 +5,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -264,17 +263,15 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
         if decision.is_released:
             raise Refusal(f"This feedback was released on {timezone.localtime(decision.released_at):%-d %B %Y}.")
         application = decision.application
-        try:
-            portfolio_services.application_record_outcome(
-                application=application,
-                outcome=decision.outcome,
-                actor=by,
-                reopened_criteria=decision.criteria_numbers,
-                areas_for_future=decision.areas_for_future,
-                decided_on=decision.meeting.date,
-            )
-        except DjangoValidationError as error:
-            raise Refusal(" ".join(error.messages)) from error
+        # A refusal from portfolios (a Refusal too) reaches the person as it is.
+        portfolio_services.application_record_outcome(
+            application=application,
+            outcome=decision.outcome,
+            actor=by,
+            reopened_criteria=decision.criteria_numbers,
+            areas_for_future=decision.areas_for_future,
+            decided_on=decision.meeting.date,
+        )
         if decision.outcome == Decision.Outcome.ACCREDITED:
             award_grant(decision=decision, by=by)
         decision.released_at = timezone.now()
