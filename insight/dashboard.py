@@ -9,12 +9,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portfolios.dates import add_months
 from portfolios.models import Application, CriteriaSet
+from schools import selectors as school_selectors
 from schools.models import Registration, School
 from validation.models import Award, Decision, Meeting
 
@@ -101,7 +101,7 @@ def expiry_forecast(as_of: date) -> ExpiryForecast:
 
 def our_open_schools():
     """The register's open schools in our local authorities: what coverage is measured against."""
-    return School.objects.filter(status__iexact="open", la_code__in=settings.LOCAL_AUTHORITY_CODES)
+    return school_selectors.our_schools().filter(status__iexact="open")
 
 
 @dataclass

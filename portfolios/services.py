@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accreditation import audit, notifications
 from accreditation.errors import Refusal
-from schools.models import Membership, School
+from schools import selectors as school_selectors
+from schools.models import School
 
 from . import dates, permissions, selectors, uploads
 from .models import Application, ApplicationTransition, Criterion, CriterionResponse, EvidenceItem, new_storage_name
@@ -470,9 +471,7 @@ def application_transition(*, application, to_state, actor, note="", check=None)
 
 
 def _notify_submitted(application, *, resubmission):
-    leads = Membership.objects.filter(
-        school=application.school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
-    ).values_list("user__email", flat=True)
+    leads = school_selectors.lead_emails(application.school)
     context = {
         "application": application,
         "school": application.school,

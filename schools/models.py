@@ -236,13 +236,6 @@ class WelcomePackResource(models.Model):
         return bool(self.file)
 
 
-# Termly incident returns (issue 10) live in their own module; imported here so Django finds them.
-from .returns.models import (  # noqa: E402, F401
-    IncidentReturn,
-    IncidentType,
-    LateReturnsNotice,
-    ReturnCount,
-    ReturnReminder,
-    ReturnVersion,
-    Term,
-)
+# Termly incident returns (issue 10) live in their own package; imported here so Django finds
+# their models under the `schools` app label (the names are in schools/returns/models.py's __all__).
+from .returns.models import *  # noqa: E402, F403

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from accreditation import audit, notifications
 from accreditation.models import OutboxMessage, SentNotice
-from portfolios import jobs as portfolio_jobs
 from portfolios.dates import add_months
+from schools import selectors as school_selectors
 
 from .models import Award
 
@@ -109,7 +109,7 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
             if created:
                 logger.info("Award %s: the %s reminder was missed; it is skipped", award.pk, stage.words)
         school = award.school
-        leads = portfolio_jobs.lead_emails(school)
+        leads = school_selectors.lead_emails(school)
         context = {
             "award": award,
             "school": school,

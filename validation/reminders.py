@@ -19,6 +19,7 @@ from accreditation import notifications
 from accreditation.models import OutboxMessage, User
 from portfolios import jobs as portfolio_jobs
 from portfolios.dates import add_months
+from schools import selectors as school_selectors
 from schools.models import Registration
 
 from . import awards_jobs
@@ -58,7 +59,7 @@ def draft_reminders_send(*, as_of: date) -> int:
     sent = 0
     for application in portfolio_jobs.draft_applications():
         school = application.school
-        leads = portfolio_jobs.lead_emails(school)
+        leads = school_selectors.lead_emails(school)
         if not leads:
             continue
         message = notifications.send_once(

@@ -9,6 +9,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+__all__ = [
+    "IncidentReturn",
+    "IncidentType",
+    "LateReturnsNotice",
+    "ReturnCount",
+    "ReturnReminder",
+    "ReturnVersion",
+    "Term",
+]
+
 
 class Term(models.Model):
     """A school term of an academic year, with the window in which its return is made."""

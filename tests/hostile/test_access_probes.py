@@ -22,7 +22,7 @@ from schools.returns.models import IncidentReturn, ReturnCount, ReturnVersion
 from tests.access.world import START, build
 from validation import services as validation_services
 from validation.models import AgendaItem, Award, CriterionJudgement, Decision, Review
-from validation.tests.test_decisions import at
+from validation.tests.helpers import at
 
 from .helpers import audit_count, stored_files
 

@@ -26,7 +26,7 @@ from tests.access.world import START, build
 from validation import services as validation_services
 from validation.models import Decision
 from validation.tests.factories import GroupMemberFactory, MeetingFactory
-from validation.tests.test_decisions import at, team
+from validation.tests.helpers import at, team
 
 from .helpers import audit_count
 

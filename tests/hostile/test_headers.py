@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accreditation.tests.helpers import login
-from accreditation.tests.test_core import PRODUCTION_ENV, run_manage
+from accreditation.tests.helpers import PRODUCTION_ENV, login, run_manage
 from tests.access.world import START, build
 
 

@@ -17,7 +17,7 @@ from accreditation.models import User
 from accreditation.pdf import render_pdf
 from portfolios import services as portfolio_services
 from portfolios.models import Application, Criterion
-from schools.models import Membership
+from schools import selectors as school_selectors
 
 from .. import permissions, selectors
 from ..models import (
@@ -285,11 +285,7 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
             target=decision,
             summary=f"{application.school.name}: {decision.get_outcome_display()}",
         )
-        leads = list(
-            Membership.objects.filter(
-                school=application.school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
+        leads = school_selectors.lead_emails(application.school)
         context = {
             **feedback_letter_context(decision),
             "link": settings.SITE_URL + reverse("portfolios:application", args=[application.pk]),
