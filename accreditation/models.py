@@ -56,6 +56,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to Django's support admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the account was first seen deactivated; the retention clock starts here."
+    )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person's name and email were replaced (retention or erasure)."
+    )
 
     objects = UserManager()
 

@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SERVICE_NAME = env.str("SERVICE_NAME", default="Anti-bullying Accreditation")
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Hertfordshire County Council")
 HW_TEAM_EMAIL = env.str("HW_TEAM_EMAIL", default="healthandwellbeing@example.org")
+DATA_PROTECTION_EMAIL = env.str("DATA_PROTECTION_EMAIL", default="dataprotection@example.org")
 # Absolute base URL for links in emails and certificates.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Local authority codes whose schools are "ours" (919 is Hertfordshire).

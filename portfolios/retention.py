@@ -2,7 +2,7 @@
 
 Portfolios owns evidence but not awards: validation works out which applications have passed
 their retention date (from award expiry and decision dates) and passes their ids down
-(validation.retention). Here the rule that protects evidence is enforced whatever is passed in:
+(insight.retention). Here the rule that protects evidence is enforced whatever is passed in:
 a file is removed only when every application it is linked to (withdrawn ones aside) is in the
 list, so evidence still used by an open application, a current award's application or a decided
 application not yet due is never removed. The row stays, marked with `file_removed_on`, keeping

@@ -155,11 +155,11 @@ def test_the_task_runs_the_schedule():
     assert apply_evidence_retention.delay(as_of=TODAY.isoformat()).get() == {"files": 1, "bytes": 3, "failed": 0}
 
 
-def test_the_weekly_job_is_scheduled():
+def test_evidence_retention_runs_in_the_nightly_retention_sweep():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="insight.tasks.apply_evidence_retention")
-    assert task.enabled and task.crontab.day_of_week == "0"
+    assert not PeriodicTask.objects.filter(task="insight.tasks.apply_evidence_retention").exists()
+    assert PeriodicTask.objects.get(task="insight.retention_sweep").enabled
 
 
 def test_schedule_update_refuses_zero_and_negative_periods():

@@ -304,6 +304,16 @@ MATRIX = {
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),
     "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+    # --- insight: personal data (issue 22)
+    "insight:privacy": rule(url("insight:privacy"), get=EVERYONE, post=NOBODY),
+    "insight:accessibility": rule(url("insight:accessibility"), get=EVERYONE, post=NOBODY),
+    "insight:retention_records": rule(url("insight:retention_records"), get={ADMIN}, post=NOBODY),
+    "insight:retention_records_run": rule(url("insight:retention_records_run"), post={ADMIN}, post_only=True),
+    "insight:retention_period": rule(url("insight:retention_period", kind="outbox"), post={ADMIN}, post_only=True),
+    "insight:records_of_processing": rule(url("insight:records_of_processing"), get={ADMIN}, post=NOBODY),
+    "insight:subject_access": rule(url("insight:subject_access"), get={ADMIN}, post=NOBODY),
+    "insight:subject_access_download": rule(url("insight:subject_access_download"), post={ADMIN}, post_only=True),
+    "insight:person_erase": rule(url("insight:person_erase", pk=lambda w: w.users[COLL].pk), get={ADMIN}),
 }
 
 REFUSED = {403, 404, 405}
