@@ -21,7 +21,7 @@ from portfolios.models import Application, Criterion
 from schools.tests.factories import LeadFactory, RegistrationFactory, SchoolFactory
 from validation.models import CriterionJudgement, Review
 from validation.tests.factories import GroupMemberFactory
-from validation.tests.insight_data import application, decided
+from insight.tests.insight_data import application, decided
 
 DECIDED_ON = datetime.date(2026, 10, 14)
 

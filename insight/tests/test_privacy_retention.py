@@ -27,7 +27,7 @@ from schools.models import Registration
 from schools.tests.factories import RegistrationFactory
 from validation.models import Award, Decision
 from validation.tests.factories import GroupMemberFactory
-from validation.tests.insight_data import decided
+from insight.tests.insight_data import decided
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,7 @@ from django.utils import timezone
 __all__ = [
     "IncidentReturn",
     "IncidentType",
-    "LateReturnsNotice",
     "ReturnCount",
-    "ReturnReminder",
     "ReturnVersion",
     "Term",
 ]
@@ -143,35 +141,3 @@ class ReturnCount(models.Model):
 
     def __str__(self):
         return f"{self.dimension} {self.key}: {self.count}"
-
-
-class ReturnReminder(models.Model):
-    """A reminder email about a missing return. Written before sending, so each is sent once."""
-
-    class Stage(models.TextChoices):
-        DUE_SOON = "due_soon", "Due soon"
-        OVERDUE = "overdue", "Overdue"
-
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="return_reminders")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="reminders")
-    stage = models.CharField(max_length=10, choices=Stage.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "term", "stage"], name="return_reminder_once_per_stage"),
-        ]
-
-    def __str__(self):
-        return f"{self.school} {self.term} {self.stage}"
-
-
-class LateReturnsNotice(models.Model):
-    """The email telling the H&W team which returns are late: once per term, after the due date."""
-
-    term = models.OneToOneField(Term, on_delete=models.CASCADE, related_name="late_notice")
-    late_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"Late returns for {self.term}"

@@ -13,12 +13,11 @@ from django.utils.text import slugify
 
 from accreditation import audit, notifications
 from accreditation.errors import Refusal
+from accreditation.models import SentNotice
 from schools.models import (
     IncidentReturn,
     IncidentType,
-    LateReturnsNotice,
     ReturnCount,
-    ReturnReminder,
     ReturnVersion,
     School,
     Term,
@@ -243,14 +242,13 @@ def return_correct(*, incident_return, actor, figures: Figures, reason) -> Retur
 # ----------------------------------------------------------------------------- reminders
 
 
-def _record_once(**fields) -> bool:
-    """Insert the reminder row; False if it was already there (then nothing is sent)."""
-    try:
-        with transaction.atomic():
-            ReturnReminder.objects.create(**fields)
-    except IntegrityError:
-        return False
-    return True
+# What each reminder is recorded under in the send-once ledger (accreditation.models.SentNotice).
+REMINDER_KINDS = {"due_soon": "return_due_soon", "overdue": "return_overdue"}
+LATE_LIST_KIND = "returns_late_list"
+
+
+def reminder_key(school, term) -> str:
+    return f"{school.pk}:{term.pk}"
 
 
 def return_reminders_send(*, today=None) -> dict:
@@ -258,8 +256,9 @@ def return_reminders_send(*, today=None) -> dict:
     made it; tell the H&W team once per term which returns are late.
 
     Set-based and safe to repeat: every term in its window is looked at (a missed day catches up),
-    and each reminder is a row with a unique (school, term, stage) written before its email, in the
-    same transaction, so a school is never reminded twice at the same stage.
+    and each reminder is recorded once (`notifications.send_once`: a SentNotice row with a unique
+    kind and key, written before its email in the same transaction), so a school is never reminded
+    twice at the same stage.
     """
     today = today or timezone.localdate()
     sent = {"due_soon": 0, "overdue": 0, "late_lists": 0}
@@ -270,21 +269,20 @@ def return_reminders_send(*, today=None) -> dict:
     # that joined long after a term is not chased for it.
     overdue = Term.objects.filter(due_on__lt=today, due_on__gte=today - timedelta(days=28))
     link = settings.SITE_URL + reverse("schools:returns_home")
-    for stage, terms in ((ReturnReminder.Stage.DUE_SOON, due_soon), (ReturnReminder.Stage.OVERDUE, overdue)):
+    for stage, terms in (("due_soon", due_soon), ("overdue", overdue)):
         for term in terms:
             for school in selectors.missing_returns(term):
                 recipients = selectors.recipients_for_school(school)
                 if not recipients:
                     continue
-                with transaction.atomic():
-                    if not _record_once(school=school, term=term, stage=stage):
-                        continue
-                    notifications.send(
-                        to=recipients,
-                        template=f"return_{stage}",
-                        context={"school": school, "term": term, "link": link},
-                    )
-                sent[stage] += 1
+                message = notifications.send_once(
+                    kind=REMINDER_KINDS[stage],
+                    key=reminder_key(school, term),
+                    to=recipients,
+                    template=f"return_{stage}",
+                    context={"school": school, "term": term, "link": link},
+                )
+                sent[stage] += message is not None
     for term in overdue:
         sent["late_lists"] += late_returns_notify(term=term)
     logger.info("Termly return reminders: %s", sent)
@@ -294,18 +292,16 @@ def return_reminders_send(*, today=None) -> dict:
 def late_returns_notify(*, term) -> int:
     """Send the H&W team the list of schools late with the term's return, once. 1 if sent."""
     late = list(selectors.missing_returns(term))
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                LateReturnsNotice.objects.create(term=term, late_count=len(late))
-        except IntegrityError:
-            return 0
-        if not late:
-            return 0
-        admins = get_user_model().objects.filter(is_hw_admin=True, is_active=True).values_list("email", flat=True)
-        notifications.send(
-            to=[settings.HW_TEAM_EMAIL, *admins],
-            template="returns_late_list",
-            context={"term": term, "schools": late, "link": settings.SITE_URL + reverse("schools:returns_late")},
-        )
-    return 1
+    if not late:
+        # Decided once, when the term is past due: schools that return later are not listed later.
+        SentNotice.objects.get_or_create(kind=LATE_LIST_KIND, key=str(term.pk))
+        return 0
+    admins = get_user_model().objects.filter(is_hw_admin=True, is_active=True).values_list("email", flat=True)
+    message = notifications.send_once(
+        kind=LATE_LIST_KIND,
+        key=str(term.pk),
+        to=[settings.HW_TEAM_EMAIL, *admins],
+        template="returns_late_list",
+        context={"term": term, "schools": late, "link": settings.SITE_URL + reverse("schools:returns_late")},
+    )
+    return 0 if message is None else 1

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from accreditation.models import AuditEvent
+from accreditation.models import AuditEvent, SentNotice
 from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
-from schools.models import IncidentReturn, IncidentType, ReturnReminder, ReturnVersion, Term
+from schools.models import IncidentReturn, IncidentType, ReturnVersion, Term
 from schools.returns import services
 from schools.returns.figures import figures_problems
 from schools.returns.rules import (
@@ -465,13 +465,13 @@ def test_reminders_go_once_to_schools_that_have_not_returned(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         again = services.return_reminders_send()
     assert again["due_soon"] == 0 and len(mail.outbox) == 1
-    assert ReturnReminder.objects.filter(school=waiting.school, term=term).count() == 1
+    assert SentNotice.objects.filter(kind="return_due_soon", key=f"{waiting.school.pk}:{term.pk}").count() == 1
 
 
 def test_a_reminder_row_already_there_means_no_email():
     term = make_term(ended_days_ago=20, due_in_days=5)
     waiting = _old_team()
-    ReturnReminder.objects.create(school=waiting.school, term=term, stage="due_soon")
+    SentNotice.objects.create(kind="return_due_soon", key=f"{waiting.school.pk}:{term.pk}")
     assert services.return_reminders_send()["due_soon"] == 0
 
 
