@@ -325,3 +325,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Anonymous surveys (portfolios/surveys): answers one connection may send to one survey in a
+# minute (a whole school may share one address, so not too few), answers one device may send to
+# one survey (a class set of shared tablets), and survey codes one connection may try in an hour.
+SURVEY_RESPONSES_PER_MINUTE = env.int("SURVEY_RESPONSES_PER_MINUTE", default=60)
+SURVEY_RESPONSES_PER_DEVICE = env.int("SURVEY_RESPONSES_PER_DEVICE", default=60)
+SURVEY_CODE_TRIES_PER_HOUR = env.int("SURVEY_CODE_TRIES_PER_HOUR", default=30)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("portfolios.urls")),
     path("", include("validation.urls")),
     path("", include("insight.urls")),
+    path("", include("portfolios.surveys.urls")),
     # Support staff sign in through the portal's own page (lockout, second factor, session record).
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

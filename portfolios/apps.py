@@ -11,8 +11,10 @@ class PortfoliosConfig(AppConfig):
 
         from . import home as portfolio_home
         from .returns_summary import returns_page_use
+        from .surveys import home as survey_home
 
         home.register(portfolio_home.school_panel)
         home.register(portfolio_home.admin_panel)
         home.register_nav(portfolio_home.nav)
         returns_uses.register(returns_page_use)
+        home.register_nav(survey_home.nav)

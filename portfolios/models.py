@@ -327,3 +327,29 @@ class RetentionSchedule(models.Model):
 
     def __str__(self):
         return "Evidence retention schedule"
+
+
+# Surveys live in their own package; their tables belong to this app (and its migrations).
+from .surveys.models import (  # noqa: E402
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyWindow,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationTransition",
+    "CriteriaSet",
+    "Criterion",
+    "CriterionResponse",
+    "EvidenceDigest",
+    "EvidenceItem",
+    "Question",
+    "Questionnaire",
+    "RetentionSchedule",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "SurveyWindow",
+]

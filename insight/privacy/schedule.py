@@ -27,6 +27,7 @@ from accreditation.errors import Refusal
 from accreditation.models import AuditEvent, OutboxMessage, User, UserSession
 from insight import retention as evidence_due
 from portfolios import retention as evidence_schedule
+from portfolios.surveys import retention as survey_answers
 from schools import privacy as school_records
 from validation.models import Award, Decision, GroupMember
 
@@ -321,6 +322,31 @@ KINDS: list[RecordKind] = [
         minimum_reason="the trail behind an award must last at least the award's life (3 years)",
         due=lambda now, amount: _audit_due(now, amount).count(),
         purge=lambda now, amount: _delete(_audit_due(now, amount)),
+    ),
+    RecordKind(
+        key="survey-written-answers",
+        name="What people wrote in anonymous surveys",
+        holds="Free text typed by pupils, parents or staff (no names asked; they are told not to write any)",
+        purpose="For the school's lead to read what its pupils, parents and staff said",
+        basis=PUBLIC_TASK,
+        where="The portal's database",
+        after="after it was sent",
+        unit="months",
+        default=24,
+        minimum=6,
+        maximum=60,
+        minimum_reason="a school compares one year's survey with the next",
+        due=lambda now, amount: survey_answers.written_answers_sent_before(now - relativedelta(months=amount)).count(),
+        purge=lambda now, amount: survey_answers.written_answers_purge(cutoff=now - relativedelta(months=amount)),
+    ),
+    RecordKind(
+        key="survey-answers",
+        name="Tick-box answers to anonymous surveys",
+        holds="Which answer was chosen and the day, with no name, address, device or account",
+        purpose="The school's before-and-after figures and the council's bullying indicator",
+        basis=NOT_PERSONAL,
+        where="The portal's database",
+        fixed_rule="Kept as figures: they hold no personal data",
     ),
     RecordKind(
         key="incident-returns",

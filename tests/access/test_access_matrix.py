@@ -304,6 +304,27 @@ MATRIX = {
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),
     "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+    # --- surveys: pupils answer without an account; the school's windows; the county (issue 18)
+    "surveys:start": rule(url("surveys:start"), get=EVERYONE, post=NOBODY),
+    "surveys:take": rule(url("surveys:take", code=lambda w: w.survey.code), get=EVERYONE),
+    "surveys:thanks": rule(url("surveys:thanks", code=lambda w: w.survey.code), get=EVERYONE, post=NOBODY),
+    "surveys:windows": rule(url("surveys:windows"), get=SCHOOL_USERS | {ADMIN}),
+    "surveys:window_new": rule(url("surveys:window_new"), get={LEAD, OTHER}),
+    "surveys:window": rule(url("surveys:window", pk=lambda w: w.survey.pk), get={LEAD, COLL, ADMIN}, hidden=A_HIDDEN),
+    "surveys:window_sheet": rule(
+        url("surveys:window_sheet", pk=lambda w: w.survey.pk), get={LEAD, COLL, ADMIN}, hidden=A_HIDDEN
+    ),
+    "surveys:window_csv": rule(
+        url("surveys:window_csv", pk=lambda w: w.survey.pk), get={LEAD, COLL, ADMIN}, hidden=A_HIDDEN
+    ),
+    "surveys:window_snapshot": rule(
+        url("surveys:window_snapshot", pk=lambda w: w.survey.pk), get={LEAD}, hidden=A_HIDDEN
+    ),
+    "surveys:county": rule(url("surveys:county"), get={ADMIN}),
+    "surveys:county_csv": rule(url("surveys:county_csv"), get={ADMIN}),
+    "surveys:questionnaires": rule(url("surveys:questionnaires"), get={ADMIN}),
+    "surveys:questionnaire": rule(url("surveys:questionnaire", pk=lambda w: w.survey.questionnaire_id), get={ADMIN}),
+    "surveys:question_edit": rule(url("surveys:question_edit", pk=lambda w: w.survey_question.pk), get={ADMIN}),
     # --- insight: personal data (issue 22)
     "insight:privacy": rule(url("insight:privacy"), get=EVERYONE, post=NOBODY),
     "insight:accessibility": rule(url("insight:accessibility"), get=EVERYONE, post=NOBODY),

@@ -44,6 +44,19 @@ class World:
         return self.objects[name]
 
 
+def _survey_window(lead):
+    """School A's pupil survey, open today (the questionnaires come from their data migration)."""
+    from django.utils import timezone
+
+    from portfolios.surveys import services as survey_services
+
+    today = timezone.localdate()
+    return survey_services.window_open(
+        school=lead.school, actor=lead.user, audience="primary_pupil", title="Pupil survey",
+        opens_on=today, closes_on=today, year_groups=["Y5", "Y6"],
+    )  # fmt: skip
+
+
 def build(clock) -> World:
     """`clock` is time-machine's fixture: the world is built through the services, over two meetings."""
     world = World()
@@ -145,6 +158,7 @@ def build(clock) -> World:
     invitation_token = "matrix-invitation-token"
     Invitation.objects.filter(user=invited).update(token_hash=Invitation.hash_token(invitation_token))
     calendar_token = validation_services.calendar_feed_renew(user=validator.user)
+    survey = _survey_window(lead)
 
     world.objects = {
         "school": school,
@@ -179,6 +193,8 @@ def build(clock) -> World:
         "reset_token": default_token_generator.make_token(lead.user),
         "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),
         "incident_type": __import__("schools.returns.models", fromlist=["IncidentType"]).IncidentType.objects.first(),
+        "survey": survey,
+        "survey_question": survey.questionnaire.questions.first(),
     }
     assert Application.objects.get(pk=application.pk).state == Application.State.ACCREDITED
     assert Decision.objects.filter(pk=decision.pk, released_at__isnull=False).exists()
