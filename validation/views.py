@@ -263,7 +263,8 @@ def meetings(request):
 @login_required
 def meetings_schedule(request):
     _require(permissions.can_manage_meetings(request.user))
-    form = AcademicYearForm(request.POST or request.GET or None)
+    # A POST form: a GET would put the CSRF token and the year into the URL and the browser history.
+    form = AcademicYearForm(request.POST or None)
     proposals = None
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["academic_year"]
@@ -295,6 +296,12 @@ def meeting_edit(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, f"{updated} has been updated.")
+            for item, _, target in updated.moved_items:
+                messages.info(
+                    request,
+                    f"{item.application.school.name} was submitted after the new cut-off, so it has been moved to "
+                    f"the {target}. The school and its reviewers have been emailed.",
+                )
             return redirect("validation:meetings")
     return render(request, "validation/meeting_edit.html", {"form": form, "meeting": meeting})
 
@@ -389,7 +396,11 @@ def reviewer_assign(request, pk, review_pk=None):
 @login_required
 def reviews(request):
     _require(permissions.is_validator(request.user))
-    return render(request, "validation/reviews.html", {"reviews": selectors.reviews_for_user(request.user)})
+    context = {
+        "reviews": selectors.reviews_for_user(request.user),
+        "past_reviews": selectors.past_reviews_for_user(request.user),
+    }
+    return render(request, "validation/reviews.html", context)
 
 
 @never_cache
@@ -507,11 +518,13 @@ def decision_record(request, pk):
         else:
             messages.success(request, f"Decision recorded for {item.application.school.name}.")
             return redirect("validation:meeting", pk=item.meeting_id)
+    reviews, judgements = selectors.judgements_side_by_side(item)
     context = {
         "form": form,
         "item": item,
         "quorum": selectors.quorum_for_item(item),
-        "reviews": item.reviews.select_related("member__user", "member__team"),
+        "reviews": reviews,
+        "judgements": judgements,
     }
     return render(request, "validation/decision_form.html", context)
 

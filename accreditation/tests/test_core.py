@@ -126,7 +126,7 @@ class TestSeedDemo:
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
         counts = (User.objects.count(), School.objects.count(), Membership.objects.count(), GroupMember.objects.count())
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
-        assert counts == (9, 3, 5, 3)
+        assert counts == (10, 4, 6, 3)
         assert (
             User.objects.count(),
             School.objects.count(),
