@@ -304,6 +304,15 @@ MATRIX = {
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),
     "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+    # --- operations (issue 24): probes, files for robots, site pages, the mail queue
+    "healthz_live": rule(url("healthz_live"), get=EVERYONE, post=NOBODY),
+    "healthz_ready": rule(url("healthz_ready"), get=EVERYONE, post=NOBODY),
+    "security_txt": rule(url("security_txt"), get=EVERYONE, post=NOBODY),
+    "robots_txt": rule(url("robots_txt"), get=EVERYONE, post=NOBODY),
+    "contact": rule(url("contact"), get=EVERYONE, post=NOBODY),
+    "mail_queue": rule(url("mail_queue"), get={ADMIN}, post=NOBODY),
+    "mail_resend": rule(url("mail_resend", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
+    "mail_cancel": rule(url("mail_cancel", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
     # --- surveys: pupils answer without an account; the school's windows; the county (issue 18)
     "surveys:start": rule(url("surveys:start"), get=EVERYONE, post=NOBODY),
     "surveys:take": rule(url("surveys:take", code=lambda w: w.survey.code), get=EVERYONE),
@@ -336,6 +345,15 @@ MATRIX = {
     "insight:subject_access_download": rule(url("insight:subject_access_download"), post={ADMIN}, post_only=True),
     "insight:person_erase": rule(url("insight:person_erase", pk=lambda w: w.users[COLL].pk), get={ADMIN}),
 }
+
+
+def failed_email():
+    from accreditation.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        template="t", to=["gone@example.org"], subject="s", body_text="b", status="failed", attempts=8
+    )
+
 
 REFUSED = {403, 404, 405}
 

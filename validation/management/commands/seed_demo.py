@@ -211,6 +211,7 @@ class Command(BaseCommand):
         self.agenda(today)
         logins.append(self.expiring_award(today))
         self.incident_returns(today)
+        self.failed_email()
         self.surveys()
 
         WelcomePackResource.objects.get_or_create(
@@ -528,6 +529,27 @@ class Command(BaseCommand):
             user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
         )
         return school, lead, (f"{school.name}: SLT lead ({label})", email)
+
+    def failed_email(self):
+        """Issue 24: one email the mail server refused, for the H&W admin's Email page (/mail/).
+        Dated yesterday, whatever today is; created once (by its subject)."""
+        from django.utils import timezone
+
+        from accreditation.models import OutboxMessage
+
+        OutboxMessage.objects.get_or_create(
+            subject="Your Anti-bullying Accreditation account (demo: an address that bounced)",
+            defaults={
+                "template": "invitation",
+                "to": ["head.teacher@meadowlane.example.org"],
+                "body_text": "Demo message: never sent.",
+                "status": OutboxMessage.Status.FAILED,
+                "attempts": 1,
+                "created_at": timezone.now() - datetime.timedelta(days=1),
+                "last_error": "head.teacher@meadowlane.example.org: 550 5.1.1 <head.teacher@meadowlane.example.org>: "
+                "Recipient address rejected: User unknown in virtual mailbox table",
+            },
+        )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
