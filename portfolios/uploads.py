@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import magic
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from PIL import Image
+
+from accreditation.errors import Refusal
 
 CHUNK = 64 * 1024
 
@@ -119,7 +120,7 @@ class CheckedFile:
 
 
 def refuse(message, code="invalid"):
-    raise ValidationError(message, code=code)
+    raise Refusal(message, code=code)
 
 
 def clean_file_name(name: str) -> str:
@@ -141,7 +142,7 @@ def extension_of(name: str) -> str:
 
 
 def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
-    """Check one UploadedFile; return what to store about it or raise ValidationError.
+    """Check one UploadedFile; return what to store about it or raise a Refusal.
 
     `used_bytes` is what the school already stores, for the quota.
     """
@@ -355,7 +356,7 @@ def check_image(uploaded, *, name, label):
             if width * height > MAX_IMAGE_PIXELS:
                 refuse(f"“{name}” is too large an image ({width} × {height} pixels). Resize it and try again", "bomb")
             image.verify()
-    except ValidationError:
+    except Refusal:
         raise
     except Image.DecompressionBombError:
         refuse(f"“{name}” is too large an image. Resize it and try again", "bomb")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accreditation import audit, notifications
 from accreditation import services as accreditation_services
+from accreditation.errors import Refusal
 from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
@@ -35,7 +36,7 @@ User = get_user_model()
 WELCOME_PACK_ATTACH_LIMIT = 10 * 1024 * 1024
 
 
-class SchoolError(Exception):
+class SchoolError(Refusal):
     """An action that cannot be done; the message says why, for the person who tried."""
 
 

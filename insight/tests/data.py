@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from portfolios.models import Application
 from portfolios.training.models import Attendance, CascadeSession, Course
-from schools import returns_services
+from schools.returns import services as returns_services
 from schools.commitments.models import CommitmentStatement
 from schools.models import Term
 from schools.tests.factories import LeadFactory, SchoolFactory

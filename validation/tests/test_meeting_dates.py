@@ -17,7 +17,8 @@ from schools.tests.factories import LeadFactory
 from validation import selectors, services
 from validation.models import AgendaItem, Meeting
 
-from .test_decisions import admin, at, clock, decide, meeting, members, review_all  # noqa: F401
+from .helpers import at, decide, review_all
+from .test_decisions import admin, clock, meeting, members  # noqa: F401 - fixtures still in that file
 
 pytestmark = pytest.mark.django_db
 
