@@ -107,3 +107,17 @@ def placed_world(time_machine, django_capture_on_commit_callbacks):
         "file": item_file,
         "clock": time_machine,
     }
+
+
+def submitted(name="Hillside Primary"):
+    lead = LeadFactory(school__name=name, school__town="Hitchin")
+    application = complete_application(lead)
+    portfolio_services.application_submit(
+        application=application, actor=lead.user, declaration=True, equality_declaration=True
+    )
+    application.refresh_from_db()
+    return lead, application
+
+
+def meeting(day: date, **kwargs):
+    return MeetingFactory(date=day, submission_cutoff=kwargs.pop("cutoff", date(2026, 9, 16)), **kwargs)

@@ -12,51 +12,14 @@ from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from portfolios import services as portfolio_services
 from portfolios.models import Application, CriterionResponse
-from portfolios.tests.factories import EvidenceItemFactory, complete_application
-from schools.tests.factories import LeadFactory
+from portfolios.tests.factories import EvidenceItemFactory
 from validation import selectors, services
 from validation.models import AgendaItem, Award, Decision, Meeting, Review, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
-from .helpers import at, decide, review_all, team
+from .helpers import at, decide, meeting, review_all, submitted, team
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(at(date(2026, 9, 1)), tick=False)
-    return time_machine
-
-
-@pytest.fixture
-def admin():
-    return AdminFactory()
-
-
-@pytest.fixture
-def members():
-    """Four members from three teams."""
-    return [
-        GroupMemberFactory(team=team("health-wellbeing"), user__last_name="Ahmed"),
-        GroupMemberFactory(team=team("health-wellbeing"), user__last_name="Brown"),
-        GroupMemberFactory(team=team("send"), user__last_name="Clarke"),
-        GroupMemberFactory(team=team("school-governance"), user__last_name="Davies"),
-    ]
-
-
-def submitted(name="Hillside Primary"):
-    lead = LeadFactory(school__name=name, school__town="Hitchin")
-    application = complete_application(lead)
-    portfolio_services.application_submit(
-        application=application, actor=lead.user, declaration=True, equality_declaration=True
-    )
-    application.refresh_from_db()
-    return lead, application
-
-
-def meeting(day: date, **kwargs):
-    return MeetingFactory(date=day, submission_cutoff=kwargs.pop("cutoff", date(2026, 9, 16)), **kwargs)
 
 
 @pytest.fixture
