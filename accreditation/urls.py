@@ -32,7 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "accreditation.errors.bad_request"
-handler404 = "accreditation.errors.not_found"
-handler403 = "accreditation.errors.forbidden"
-handler500 = "accreditation.errors.server_error"
+handler400 = "accreditation.error_pages.bad_request"
+handler404 = "accreditation.error_pages.not_found"
+handler403 = "accreditation.error_pages.forbidden"
+handler500 = "accreditation.error_pages.server_error"
