@@ -83,7 +83,8 @@ def evidence_scan(*, item_id: int) -> str | None:
 @transaction.atomic
 def _record(item_id, state, *, signature=""):
     item = (
-        EvidenceItem.objects.select_for_update()
+        # Lock the item's row only: uploaded_by may be empty (an outer join PostgreSQL cannot lock).
+        EvidenceItem.objects.select_for_update(of=("self",))
         .select_related("school", "uploaded_by")
         .filter(pk=item_id, scan_state=Scan.PENDING)
         .first()
