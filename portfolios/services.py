@@ -678,6 +678,21 @@ def application_record_outcome(
 
 
 @transaction.atomic
+def application_record_information_request(
+    *, application, information_needed: str = "", due_on: date | None = None, requested_on: date | None = None
+) -> Application:
+    """Record what the validating group asked for, by when and at which meeting (the one writer of
+    these copies: validation calls it when it releases a decision, with empty values for any other
+    outcome, and when an admin sets a new due date). Sends nothing: validation tells the school."""
+    Application.objects.filter(pk=application.pk).update(
+        information_requested=information_needed, information_due_on=due_on, information_requested_on=requested_on
+    )
+    application.information_requested = information_needed
+    application.information_due_on, application.information_requested_on = due_on, requested_on
+    return application
+
+
+@transaction.atomic
 def application_record_award(*, application, starts_on: date, expires_on: date) -> Application:
     """Record the dates of the award an accredited application earned (validation's award_grant
     is the one writer), so the school's pages and its next renewal can show them."""

@@ -22,6 +22,7 @@ from .decisions import (
     decision_release,
     decision_update_letter,
     feedback_letter_context,
+    further_information_extend,
     minutes_context,
     minutes_pdf,
 )
