@@ -488,7 +488,9 @@ def application_update_renewal(*, application, actor, development_area, developm
     return locked
 
 
-def application_transition(*, application, to_state, actor, note="", check=None, criteria_reopened=()) -> Application:
+def application_transition(
+    *, application, to_state, actor, note="", check=None, criteria_reopened=(), handed_in: bool | None = None
+) -> Application:
     """The one place an application changes state.
 
     Locks the row, checks TRANSITIONS, runs `check(locked)` under the lock (it may refuse or set
@@ -509,7 +511,9 @@ def application_transition(*, application, to_state, actor, note="", check=None,
         now = timezone.now()
         # Only a school handing its portfolio in is a submission; an admin taking it off a meeting
         # (scheduled -> submitted) keeps its submission time and sends no "submitted" email.
-        handed_in = to_state == State.SUBMITTED and from_state in (State.DRAFT, State.FURTHER_INFORMATION)
+        # (`handed_in=False`: an admin listing it for a decision without the further information.)
+        if handed_in is None:
+            handed_in = to_state == State.SUBMITTED and from_state in (State.DRAFT, State.FURTHER_INFORMATION)
         locked.state = to_state
         if handed_in or to_state != State.SUBMITTED:
             setattr(locked, STAMPS[to_state], now)
@@ -675,6 +679,20 @@ def application_record_outcome(
         return application_transition(
             application=application, to_state=outcome, actor=actor, note=note, check=check, criteria_reopened=numbers
         )
+
+
+def application_list_without_further_information(*, application, actor, note: str) -> Application:
+    """The further information did not come: an admin sends the portfolio back to the validating
+    group as it stands (validation checks the rule and places it on a meeting in the same
+    transaction). Freezes every criterion and keeps the original submission time; it is not a
+    submission, so no "submitted" email goes."""
+
+    def check(locked):
+        locked.responses.update(status=CriterionResponse.Status.FROZEN)
+
+    return application_transition(
+        application=application, to_state=State.SUBMITTED, actor=actor, note=note, check=check, handed_in=False
+    )
 
 
 @transaction.atomic

@@ -61,6 +61,11 @@ urlpatterns = [
         views.further_information_extend,
         name="further_information_extend",
     ),
+    path(
+        "feedback/<int:pk>/further-information/list-anyway/",
+        views.further_information_list_anyway,
+        name="further_information_list_anyway",
+    ),
     path("awards/<int:pk>/certificate.pdf", awards_views.certificate, name="certificate"),
     path("awards/<int:pk>/withdraw/", awards_views.award_withdraw, name="award_withdraw"),
     path("certificate-settings/", awards_views.certificate_settings, name="certificate_settings"),

@@ -620,6 +620,21 @@ def further_information_extend(request, pk):
     return redirect("validation:feedback", pk=decision.pk)
 
 
+@require_POST
+@login_required
+def further_information_list_anyway(request, pk):
+    """The admin lists an overdue application for a decision on what the school submitted."""
+    _require(permissions.can_release_feedback(request.user) and permissions.can_manage_agendas(request.user))
+    decision = selectors.decision_get(pk)
+    try:
+        item = services.further_information_list_anyway(decision=decision, by=request.user)
+    except services.Refusal as error:
+        _error_messages(request, error)
+        return redirect("validation:feedback", pk=decision.pk)
+    messages.success(request, f"{decision.application.school.name} is listed for the meeting on {item.meeting}.")
+    return redirect("validation:meeting", pk=item.meeting_id)
+
+
 @login_required
 def feedback_letter(request, pk):
     decision = selectors.decision_get(pk)

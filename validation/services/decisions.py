@@ -451,6 +451,57 @@ def further_information_extend(*, decision: Decision, due_on: date | None, by: U
     return decision
 
 
+def further_information_list_anyway(*, decision: Decision, by: User):
+    """The further information is overdue: an admin lists the application for a decision on what
+    the school has submitted. Moves it back to "submitted" (criteria frozen, the original
+    submission time kept) and places it on the next planned meeting with room through
+    `agenda_place` (which tells portfolios the date and assigns reviewers), in one transaction,
+    audited. Refused, changing nothing, before the due date or when no meeting has room."""
+    from .agendas import agenda_place
+
+    if not (permissions.can_release_feedback(by) and permissions.can_manage_agendas(by)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("application__school", "meeting")
+            .get(pk=decision.pk)
+        )
+        application = decision.application
+        name = application.school.name
+        if (
+            decision.outcome != Decision.Outcome.FURTHER_INFORMATION
+            or not decision.is_released
+            or application.state != Application.State.FURTHER_INFORMATION
+        ):
+            raise Refusal(f"{name} is not waiting to send further information, so there is nothing to list.")
+        if decision.information_due_on >= today:
+            raise Refusal(
+                f"{name} has until {decision.information_due_on:%-d %B %Y} to send the further information: "
+                "list it for a decision only once that date has passed. Nothing has been changed."
+            )
+        portfolio_services.application_list_without_further_information(
+            application=application,
+            actor=by,
+            note=f"Listed for a decision without the further information due {decision.information_due_on:%-d %B %Y}",
+        )
+        item = agenda_place(application=application, by=by)
+        if item is None:
+            raise Refusal(
+                f"No planned meeting has room for {name}'s application. Schedule a meeting or make room, "
+                "then try again. Nothing has been changed."
+            )
+        audit.record(
+            actor=by,
+            action="decision.listed_without_information",
+            target=decision,
+            summary=f"{name}: listed for {item.meeting} without the further information",
+            data={"meeting": item.meeting.date.isoformat(), "due_on": decision.information_due_on.isoformat()},
+        )
+    return item
+
+
 def minutes_context(meeting: Meeting) -> dict:
     return {
         "meeting": meeting,

@@ -160,3 +160,51 @@ class TestSchoolSees:
         login(client, other.user)
         assert client.get(reverse("portfolios:application", args=[decision.application_id])).status_code == 404
         assert client.get(reverse("portfolios:criterion", args=[decision.application_id, 3])).status_code == 404
+
+
+class TestListAnyway:
+    def test_overdue_application_goes_on_the_next_meeting_with_room(
+        self, released, admin, client, clock, django_capture_on_commit_callbacks
+    ):
+        _lead, decision = released
+        clock.move_to(at(date(2026, 11, 3)), tick=False)
+        submitted_at = Application.objects.get(pk=decision.application_id).submitted_at
+        login(client, admin)
+        url = reverse("validation:further_information_list_anyway", args=[decision.pk])
+        assert client.get(url).status_code == 405
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        item = decision.application.agenda_items.get(meeting__date=date(2026, 11, 25))
+        assert response.url == reverse("validation:meeting", args=[item.meeting_id])
+        application = Application.objects.get(pk=decision.application_id)
+        assert application.state == Application.State.SCHEDULED
+        assert application.submitted_at == submitted_at
+        assert not application.responses.exclude(status="frozen").exists()
+        assert AuditEvent.objects.filter(action="decision.listed_without_information").count() == 1
+        assert_copy_matches(decision)
+        # Reviewers hear of the listing; nobody is told the school submitted anything.
+        assert mail.outbox and not [
+            m for m in mail.outbox if "submitted" in m.subject or "Further information" in m.subject
+        ]
+
+    def test_refused_before_the_due_date_and_changes_nothing(self, released, admin, clock):
+        _lead, decision = released
+        clock.move_to(at(date(2026, 11, 1)), tick=False)
+        with pytest.raises(services.Refusal, match="has until 1 November 2026"):
+            services.further_information_list_anyway(decision=decision, by=admin)
+        assert Application.objects.get(pk=decision.application_id).state == Application.State.FURTHER_INFORMATION
+        assert decision.application.agenda_items.count() == 1
+
+    def test_refused_when_no_meeting_has_room_and_changes_nothing(self, released, admin, clock):
+        _lead, decision = released
+        clock.move_to(at(date(2026, 11, 3)), tick=False)
+        from validation.models import Meeting
+
+        Meeting.objects.filter(date=date(2026, 11, 25)).update(status=Meeting.Status.CANCELLED)
+        with pytest.raises(services.Refusal, match="No planned meeting has room"):
+            services.further_information_list_anyway(decision=decision, by=admin)
+        application = Application.objects.get(pk=decision.application_id)
+        assert application.state == Application.State.FURTHER_INFORMATION
+        assert application.responses.filter(status="reopened").exists()
+        assert not AuditEvent.objects.filter(action="decision.listed_without_information").exists()
