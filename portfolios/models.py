@@ -7,7 +7,6 @@ nothing here changes state on save().
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from schools.models import School
 
 from . import dates
+from .storage import evidence_storage
 
 
 class CriteriaSet(models.Model):
@@ -52,10 +52,6 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.short_title}"
-
-
-def evidence_storage():
-    return default_storage
 
 
 class EvidenceItem(models.Model):

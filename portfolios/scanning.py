@@ -41,11 +41,12 @@ def queue_scan(items) -> None:
 
 
 def _enqueue(ids):
-    from .tasks import scan_evidence
+    # Queued by the task's registered name: portfolios.tasks calls this module, not the other way.
+    from celery import current_app
 
     for item_id in ids:
         try:
-            scan_evidence.delay(item_id=item_id)
+            current_app.signature("portfolios.scan_evidence", kwargs={"item_id": item_id}).delay()
         except Exception:
             logger.exception("Could not queue the virus scan of evidence %s; the rescan job will", item_id)
 

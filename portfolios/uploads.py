@@ -19,6 +19,7 @@ from django.conf import settings
 from PIL import Image
 
 from accreditation.errors import Refusal
+from accreditation.uploads_temp import human_size
 
 CHUNK = 64 * 1024
 
@@ -362,14 +363,6 @@ def check_image(uploaded, *, name, label):
         refuse(f"“{name}” is too large an image. Resize it and try again", "bomb")
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of error for a broken image
         refuse(f"“{name}” is not a readable {label}. Check the file and try again", "mismatch")
-
-
-def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}".replace(".0 ", " ")
-        size /= 1024
-    return f"{size} GB"
 
 
 SMALL_PART_LIMIT = 1024 * 1024

@@ -21,6 +21,7 @@ from portfolios.models import Application, Criterion
 from schools import selectors as school_selectors
 
 from .. import permissions, selectors
+from ..feedback_areas import split_areas
 from ..models import (
     AgendaItem,
     Attendance,
@@ -77,22 +78,6 @@ def _letter_defaults(outcome: str, school) -> tuple[str, str]:
         f"{settings.HW_TEAM_EMAIL}."
     )
     return opening, closing
-
-
-AREA_BULLETS = ("- ", "* ", "• ", "– ")
-
-
-def split_areas(text: str) -> list[str]:
-    """The areas for future consideration as rows: one a line, bullets and blank lines dropped."""
-    rows = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        for bullet in AREA_BULLETS:
-            if line.startswith(bullet):
-                line = line[len(bullet) :].strip()
-        if line:
-            rows.append(line)
-    return rows
 
 
 def further_information_problems(
