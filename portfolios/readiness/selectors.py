@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from portfolios import meetings
@@ -112,9 +111,9 @@ def readiness_for(application, *, user, as_of: date | None = None) -> Readiness:
         if response.is_editable:
             row.left = _left(response, row, meeting_date)
         rows.append(row)
-    criterion_urls = {reverse("portfolios:criterion", args=[application.pk, r.criterion.number]) for r in rows}
     problems = portfolio_selectors.submission_problems(application, user=user, as_of=as_of, check_declarations=False)
-    general = [p for p in problems if p.url not in criterion_urls]
+    # What is left on a criterion is listed under that criterion; the rest stands on its own.
+    general = [p for p in problems if p.fix != "criterion"]
     return Readiness(rows=rows, general=general, meeting_date=meeting_date, as_of=as_of)
 
 
