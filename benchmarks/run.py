@@ -666,6 +666,23 @@ def page_figures(port, sessions, paths, quick: bool, bare_port: int | None = Non
     return figures
 
 
+def page_weight_figures(port, session, path) -> dict:
+    """Bytes Chromium transfers for the task list, first visit (empty cache) and repeat visit."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.page_weight import measure
+
+    base = f"http://127.0.0.1:{port}"
+    cookies = [{"name": k, "value": v, "url": base} for k, v in session.cookies.items()]
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            return measure(browser, base, path, cookies)
+        finally:
+            browser.close()
+
+
 def run_load(port, path, session, clients, count, seconds):
     from benchmarks.loadgen import run
 
@@ -708,6 +725,22 @@ def verdicts(results) -> list[dict]:
                 and p95_ratio is not None
                 and share >= TARGETS["page_throughput_share_16"]
                 and p95_ratio <= TARGETS["page_p95_ratio_16"],
+            }
+        )
+    weight = results.get("page_weight")
+    if weight:
+        rows.append(
+            {
+                "figure": "Task list, first visit in Chromium: under 150 KB transferred",
+                "value": f"{weight['first_visit_bytes'] / 1024:.1f} KB",
+                "met": weight["first_visit_bytes"] < weight["first_visit_budget"],
+            }
+        )
+        rows.append(
+            {
+                "figure": "Task list, repeat visit in Chromium: under 20 KB transferred",
+                "value": f"{weight['repeat_visit_bytes'] / 1024:.1f} KB",
+                "met": weight["repeat_visit_bytes"] < weight["repeat_visit_budget"],
             }
         )
     counts = results.get("query_counts", {})
@@ -854,6 +887,28 @@ def write_markdown(results, path: Path):
         for key in first_size:
             out.append(f"| {key} | " + " | ".join(str(counts[s].get(key, {}).get("queries", "")) for s in sizes) + " |")
         out += ["", "Counted in-process with Django's test client (second request) against each database."]
+    weight = results.get("page_weight")
+    if weight:
+        out += [
+            "",
+            "## Page weight (Chromium)",
+            "",
+            f"The task list (`{weight['path']}`) as the lead, opened in headless Chromium against the same "
+            "gunicorn: bytes on the wire from the DevTools protocol (`encodedDataLength`, headers included; "
+            "`benchmarks/page_weight.py`). First visit with an empty cache "
+            f"**{weight['first_visit_bytes'] / 1024:.1f} KB** (budget 150 KB), repeat visit "
+            f"**{weight['repeat_visit_bytes'] / 1024:.1f} KB** (budget 20 KB).",
+            "",
+            "| visit | resource | status | encoding | cache-control | bytes |",
+            "|---|---|---:|---|---|---:|",
+        ]
+        for visit in ("first_visit", "repeat_visit"):
+            for r in weight[visit]:
+                name = r["url"].split("127.0.0.1", 1)[-1].split(":", 1)[-1].split("/", 1)[-1]
+                out.append(
+                    f"| {visit.replace('_', ' ')} | `/{name}` | {r.get('status')} | {r.get('encoding') or '-'} | "
+                    f"{r.get('cache_control') or '-'} | {r['bytes']:,} |"
+                )
     sweep = results.get("stale_sweep")
     if sweep:
         out += [
@@ -994,7 +1049,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument("--sweep-repeat", type=int, default=1, help="runs of each sweep (median)")
-    parser.add_argument("--skip", action="append", default=[], choices=["pages", "sweeps", "upload", "pdf"])
+    parser.add_argument("--skip", action="append", default=[], choices=["pages", "sweeps", "upload", "pdf", "weight"])
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from results.json")
     parser.add_argument("--query-counts", action="store_true", help=argparse.SUPPRESS)  # internal
     parser.add_argument("--dashboard", default="/dashboard/", help=argparse.SUPPRESS)
@@ -1089,6 +1144,9 @@ def main():
             results["pages"] = page_figures(port, sessions, paths, quick=args.scale == "small", bare_port=bare_port)
         stop_gunicorn(bare_process)
         bare_process = None
+        if "weight" not in args.skip:
+            log("Page weight of the task list in Chromium (first and repeat visit)")
+            results["page_weight"] = page_weight_figures(port, sessions["lead"], paths["task_list"])
         log("Queries per page at two data sizes")
         by_size = {}
         for scale_name, scale_env in envs.items():
