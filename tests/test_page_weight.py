@@ -67,7 +67,7 @@ def task_list_for_a_lead():
         )
         response.evidence.set(
             [
-                EvidenceItemFactory(school=lead.school, produced_on=today - timedelta(days=30 * n), criteria=[criterion])
+                EvidenceItemFactory(school=lead.school, produced_on=today - timedelta(days=9 * n), criteria=[criterion])
                 for n in range(5)
             ]
         )
