@@ -38,7 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench"
-SCALE_COUNTS = {"full": (5000, 5000 * 200 + 200), "small": (500, 500 * 20 + 200)}  # schools, evidence rows
+SCALE_COUNTS = {  # schools, evidence rows
+    "full": (5000, 5000 * 200 + 200),
+    "small": (500, 500 * 20 + 200),
+    "national": (50000, 50000 * 2 + 200),  # 50,000 awards, for the award sweeps
+}
 UPLOAD_BYTES = 100 * 1024 * 1024
 TARGETS = {
     "floor_to_bare_ratio": 2.0,  # the sign-in page within 2x a bare Django view (issue 20)

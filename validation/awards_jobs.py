@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +97,29 @@ def awards_due_a_reminder(*, as_of: date):
     )
 
 
+def awards_needing_a_reminder(*, as_of: date) -> list[int]:
+    """The awards (ids, soonest expiry first) whose latest reminder stage due on `as_of` has not been
+    recorded yet: the only ones worth a task tonight. Two queries whatever the number of awards:
+    the candidates in the window (awards_due_a_reminder) with their expiry dates, then the
+    SentNotice keys already recorded among them. The stage is worked out with `due_stages`, the rule
+    the sending service applies, so the sweep and the sender never disagree about a month's end.
+    (Queueing every award in the six-month window each night, as this did before issue 20, made
+    about a sixth of all awards into tasks that found nothing to send.)"""
+    candidates = []
+    for award_id, expires_on in awards_due_a_reminder(as_of=as_of).values_list("pk", "expires_on"):
+        stages = due_stages(expires_on, as_of)
+        if stages:
+            candidates.append((award_id, f"{award_id}:{stages[-1].key}"))
+    if not candidates:
+        return []
+    recorded = set(
+        SentNotice.objects.filter(kind=AWARD_EXPIRY_KIND, key__in=[key for _, key in candidates]).values_list(
+            "key", flat=True
+        )
+    )
+    return [award_id for award_id, key in candidates if key not in recorded]
+
+
 def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | None:
     """Send the latest expiry reminder due on `as_of` for `award`, once: the school's SLT lead gets
     one email and the H&W team (settings.HW_TEAM_EMAIL) another, which says when the school has no
@@ -157,29 +180,70 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
 
 
 def awards_lapse(*, as_of: date) -> int:
-    """Mark lapsed every current award that has expired by `as_of` (one set-based UPDATE; running it
-    again changes nothing). A lapsed award leaves the public register and the verify page says it
-    is no longer current. Returns how many lapsed."""
-    with transaction.atomic():
-        # Locking the rows first makes a second run at the same moment wait, then find none.
-        lapsing = list(
-            Award.objects.select_for_update(of=("self",))
-            .select_related("school")
-            .filter(status=Award.Status.CURRENT, expires_on__lte=as_of)
-        )
-        if not lapsing:
-            return 0
-        now = timezone.now()
-        count = Award.objects.filter(pk__in=[a.pk for a in lapsing]).update(
-            status=Award.Status.LAPSED, status_changed_at=now
-        )
-        for award in lapsing:  # the audit labels read as the stored rows now do
-            award.status, award.status_changed_at = Award.Status.LAPSED, now
-        # One INSERT for all the audit entries (a row each), not one per award.
-        audit.record_many(
-            actor=None,
-            action="award.lapsed",
-            entries=[(award, f"{award.school.name}: expired {award.expires_on:%-d %B %Y}") for award in lapsing],
-        )
+    """Mark lapsed every current award that has expired by `as_of` and write each one's audit entry
+    (running it again changes nothing). A lapsed award leaves the public register and the verify
+    page says it is no longer current. Returns how many lapsed.
+
+    On PostgreSQL this is one statement (an UPDATE ... RETURNING feeding the audit INSERT, below),
+    so at a national 50,000 awards it costs what the bare UPDATE costs plus the audit rows; a second
+    run at the same moment waits on the rows' locks, then finds none current. Elsewhere (SQLite in
+    tests) the same in three statements through the ORM."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _LAPSE_SQL,
+                {
+                    "lapsed": Award.Status.LAPSED,
+                    "current": Award.Status.CURRENT,
+                    "as_of": as_of,
+                    "now": now,
+                    "ip": audit.current_ip.get(),
+                    "target_type": Award._meta.label_lower,
+                },
+            )
+            count = cursor.rowcount
+    else:
+        with transaction.atomic():
+            # Locking the rows first makes a second run at the same moment wait, then find none.
+            lapsing = list(
+                Award.objects.select_for_update(of=("self",))
+                .select_related("school")
+                .filter(status=Award.Status.CURRENT, expires_on__lte=as_of)
+            )
+            if not lapsing:
+                return 0
+            count = Award.objects.filter(pk__in=[a.pk for a in lapsing]).update(
+                status=Award.Status.LAPSED, status_changed_at=now
+            )
+            for award in lapsing:  # the audit labels read as the stored rows now do
+                award.status, award.status_changed_at = Award.Status.LAPSED, now
+            audit.record_many(
+                actor=None,
+                action="award.lapsed",
+                entries=[(award, f"{award.school.name}: expired {award.expires_on:%-d %B %Y}") for award in lapsing],
+            )
     logger.info("Awards lapsed on %s: %s", as_of, count)
     return count
+
+
+# The lapse and its audit entries in one statement. The labels are Award.__str__ ("<school>:
+# accredited 05 March 2023 to 05 March 2026", day zero-padded) and the summary "<school>: expired
+# 5 March 2026" (day not padded), as the ORM path writes them; `tests` check the two agree.
+_LAPSE_SQL = """
+WITH lapsed AS (
+    UPDATE validation_award
+    SET status = %(lapsed)s, status_changed_at = %(now)s
+    WHERE status = %(current)s AND expires_on <= %(as_of)s
+    RETURNING id, school_id, awarded_on, expires_on
+)
+INSERT INTO accreditation_auditevent
+    (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address, data)
+SELECT
+    %(now)s, NULL, '', 'award.lapsed', %(target_type)s, lapsed.id::text,
+    left(school.name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
+         || ' to ' || to_char(lapsed.expires_on, 'DD FMMonth YYYY'), 300),
+    school.name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY'),
+    %(ip)s, '{}'::jsonb
+FROM lapsed JOIN schools_school AS school ON school.id = lapsed.school_id
+"""
