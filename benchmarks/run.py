@@ -41,7 +41,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench"
 SCALE_COUNTS = {  # schools, evidence rows
     "full": (5000, 5000 * 200 + 200),
     "small": (500, 500 * 20 + 200),
-    "national": (50000, 50000 * 2 + 200),  # 50,000 awards, for the award sweeps
+    "national": (51000, 51000 * 2 + 200),  # 50,000 awards, for the award sweeps
 }
 UPLOAD_BYTES = 100 * 1024 * 1024
 TARGETS = {

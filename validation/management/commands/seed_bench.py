@@ -71,7 +71,7 @@ SCALES = {
     # National: England has about 20,000 schools; 50,000 awards is every one of them accredited
     # about two and a half times over. For the award lapse and expiry reminder sweeps (issue 20),
     # so a couple of evidence items per school.
-    "national": {"schools": 50000, "evidence": 2, "applications": 600, "awards": 50000},
+    "national": {"schools": 51000, "evidence": 2, "applications": 600, "awards": 50000},
 }
 TREES = ["Oak", "Ash", "Elm", "Beech", "Holly"]
 KINDS = ["Primary", "Academy", "Infant", "Junior"]
