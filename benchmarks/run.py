@@ -450,6 +450,7 @@ def expiry_sweep_figures() -> dict:
 REMINDER_SQL = """
 SELECT a.id FROM validation_award a
 WHERE a.status = 'current' AND a.expires_on > %(as_of)s AND a.expires_on <= %(window_end)s
+  AND (a.expires_on - interval '6 months')::date <= %(as_of)s
   AND NOT EXISTS (SELECT 1 FROM validation_award b WHERE b.school_id = a.school_id AND b.awarded_on > a.awarded_on)
   AND NOT EXISTS (
     SELECT 1 FROM accreditation_sentnotice n
@@ -471,7 +472,7 @@ def reminder_sweep_figures(repeat=3) -> dict:
     from validation import awards_jobs
 
     as_of = timezone.localdate()
-    params = {"as_of": as_of, "window_end": awards_jobs.add_months(as_of, awards_jobs.FIRST_REMINDER_MONTHS)}
+    params = {"as_of": as_of, "window_end": awards_jobs.window_end(as_of)}
 
     def sql():
         with connection.cursor() as cursor:
@@ -493,6 +494,7 @@ def reminder_sweep_figures(repeat=3) -> dict:
     keys = [
         f"{pk}:{awards_jobs.due_stages(expires_on, as_of)[-1].key}"
         for pk, expires_on in awards_jobs.awards_due_a_reminder(as_of=as_of).values_list("pk", "expires_on")
+        if awards_jobs.due_stages(expires_on, as_of)
     ]
     made = SentNotice.objects.bulk_create(
         [SentNotice(kind=awards_jobs.AWARD_EXPIRY_KIND, key=key) for key in keys], ignore_conflicts=True

@@ -14,7 +14,7 @@ renewed in time (superseded, or with a newer award for the school) gets no more 
 import calendar
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -84,13 +84,20 @@ def newer_award():
     return Award.objects.filter(school_id=OuterRef("school_id"), awarded_on__gt=OuterRef("awarded_on"))
 
 
+def window_end(as_of: date) -> date:
+    """The last expiry date that can have a reminder due on `as_of`. Three days past six months:
+    an award expiring on 31 August has its six-month day on 28 February, when six months ahead is
+    only 28 August; due_stages (or its SQL twin) then decides exactly."""
+    return add_months(as_of, FIRST_REMINDER_MONTHS) + timedelta(days=3)
+
+
 def awards_due_a_reminder(*, as_of: date):
     """Current, unexpired, unrenewed awards expiring within FIRST_REMINDER_MONTHS of `as_of`."""
     return (
         Award.objects.filter(
             status=Award.Status.CURRENT,
             expires_on__gt=as_of,
-            expires_on__lte=add_months(as_of, FIRST_REMINDER_MONTHS),
+            expires_on__lte=window_end(as_of),
         )
         .exclude(Exists(newer_award()))
         .order_by("expires_on", "pk")
@@ -105,6 +112,12 @@ def awards_needing_a_reminder(*, as_of: date) -> list[int]:
     the sending service applies, so the sweep and the sender never disagree about a month's end.
     (Queueing every award in the six-month window each night, as this did before issue 20, made
     about a sixth of all awards into tasks that found nothing to send.)"""
+    if connection.vendor == "postgresql":
+        # One statement: PostgreSQL's date - interval clamps to the month's end exactly as
+        # add_months does (31 August - 6 months = 28 or 29 February), so its stage is due_stages'.
+        with connection.cursor() as cursor:
+            cursor.execute(_REMINDER_SQL, {"as_of": as_of, "window_end": window_end(as_of), "kind": AWARD_EXPIRY_KIND})
+            return [row[0] for row in cursor.fetchall()]
     candidates = []
     for award_id, expires_on in awards_due_a_reminder(as_of=as_of).values_list("pk", "expires_on"):
         stages = due_stages(expires_on, as_of)
@@ -118,6 +131,23 @@ def awards_needing_a_reminder(*, as_of: date) -> list[int]:
         )
     )
     return [award_id for award_id, key in candidates if key not in recorded]
+
+
+# awards_needing_a_reminder on PostgreSQL: awards_due_a_reminder's window, the latest stage due
+# (1, 3 or 6 months before expiry, as in EXPIRY_STAGES) and no SentNotice for it yet.
+_REMINDER_SQL = """
+SELECT a.id FROM validation_award a
+WHERE a.status = 'current' AND a.expires_on > %(as_of)s AND a.expires_on <= %(window_end)s
+  AND (a.expires_on - interval '6 months')::date <= %(as_of)s
+  AND NOT EXISTS (SELECT 1 FROM validation_award b WHERE b.school_id = a.school_id AND b.awarded_on > a.awarded_on)
+  AND NOT EXISTS (
+    SELECT 1 FROM accreditation_sentnotice n
+    WHERE n.kind = %(kind)s AND n.key = a.id::text || ':' || CASE
+        WHEN (a.expires_on - interval '1 month')::date <= %(as_of)s THEN '1m'
+        WHEN (a.expires_on - interval '3 months')::date <= %(as_of)s THEN '3m'
+        ELSE '6m' END)
+ORDER BY a.expires_on, a.id
+"""
 
 
 def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | None:
