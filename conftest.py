@@ -24,6 +24,73 @@ CHROMIUM_ARGS = [
 ]
 
 
+# --- Running the suite as of another date -------------------------------------------------------
+# `pytest --as-of=2028-02-29` (or PORTAL_TEST_DATE=2028-02-29) starts time-machine before any test
+# and keeps it running for the whole session, with the clock ticking from 10:00 London time on that
+# day. Tests that pin their own clock with time_machine.travel still do (travels nest). Browser and
+# real-worker tests are skipped under --as-of: Chromium and a worker process keep the real clock,
+# so cookies, sessions and task ETAs would disagree with the server's travelled clock.
+AS_OF_ENV = "PORTAL_TEST_DATE"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--as-of",
+        action="store",
+        default=os.environ.get(AS_OF_ENV, ""),
+        metavar="YYYY-MM-DD",
+        help=f"run the suite as if today were this date (time-machine, whole session; env {AS_OF_ENV})",
+    )
+
+
+def as_of_date(config):
+    import datetime as dt
+
+    value = (config.getoption("--as-of") or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"--as-of / {AS_OF_ENV} must be a date like 2028-02-29, not {value!r}") from None
+
+
+def pytest_configure(config):
+    day = as_of_date(config)
+    if day is None:
+        return
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    moment = dt.datetime.combine(day, dt.time(10, 0), tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config._portal_as_of = (day, traveller)
+
+
+def pytest_unconfigure(config):
+    state = getattr(config, "_portal_as_of", None)
+    if state:
+        state[1].stop()
+
+
+def pytest_report_header(config):
+    day = as_of_date(config)
+    if day:
+        return f"portal: running as of {day.isoformat()} (time-machine for the whole session)"
+
+
+def pytest_collection_modifyitems(config, items):
+    if as_of_date(config) is None:
+        return
+    skip = pytest.mark.skip(reason="keeps the real clock (browser or worker process): not run under --as-of")
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("worker"):
+            item.add_marker(skip)
+
+
 def missing_service(reason):
     """Skip on a laptop without the service; in CI a missing service is a failure."""
     if IN_CI:

@@ -27,3 +27,16 @@ class AccreditationConfig(AppConfig):
             return items
 
         home.register_nav(nav)
+
+        def mail_panel(user):
+            """H&W admins: email the portal gave up on (issue 24)."""
+            if not is_hw_admin(user):
+                return None
+            from .models import OutboxMessage
+
+            failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).count()
+            return home.Panel(
+                title="Email", template="accreditation/home_mail_panel.html", context={"failed": failed}, order=95
+            )
+
+        home.register(mail_panel)

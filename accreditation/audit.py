@@ -7,6 +7,7 @@ never take a request and a scheduled job records no address.
 from contextvars import ContextVar
 
 from .models import AuditEvent
+from .observability import current_request_id
 
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
@@ -24,6 +25,7 @@ def record(*, actor, action: str, target=None, summary: str = "", data: dict | N
         summary=summary,
         ip_address=current_ip.get(),
         data=data or {},
+        request_id=current_request_id.get(),
     )
 
 
@@ -32,6 +34,7 @@ def record_many(*, actor, action: str, entries) -> list[AuditEvent]:
     that change many rows at once (a nightly sweep). `actor` may be None for the system."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
     ip_address = current_ip.get()
+    request_id = current_request_id.get()
     return AuditEvent.objects.bulk_create(
         [
             AuditEvent(
@@ -44,6 +47,7 @@ def record_many(*, actor, action: str, entries) -> list[AuditEvent]:
                 summary=summary,
                 ip_address=ip_address,
                 data={},
+                request_id=request_id,
             )
             for target, summary in entries
         ]

@@ -67,6 +67,8 @@ class SecondFactorMiddleware:
     can reach are setting it up, entering a code, and signing out."""
 
     OPEN_VIEWS = {"logout", "two_factor_setup", "two_factor_verify", "recovery_codes", "locked_out"}
+    # Not in the accounts namespace, and nothing behind sign-in: probes and files for robots.
+    OPEN_PUBLIC_VIEWS = {"healthz", "healthz_live", "healthz_ready", "security_txt", "robots_txt", "contact"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,7 +85,7 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match and match.namespace == "accounts" and match.url_name in self.OPEN_VIEWS:
             return None
-        if match and match.url_name == "healthz":
+        if match and match.url_name in self.OPEN_PUBLIC_VIEWS:
             return None
         if not second_factor_required(user):
             return None
@@ -102,3 +104,45 @@ class HTMLGZipMiddleware(GZipMiddleware):
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)
+
+
+# ----------------------------------------------------------------------------- issue 24: operations
+
+
+class HealthProbeMiddleware:
+    """First in the chain: /healthz/live and /healthz/ready answer load-balancer probes made by IP
+    over plain HTTP with 200/503, before the HTTPS redirect (SecurityMiddleware) and the host
+    check (ALLOWED_HOSTS, asked by CommonMiddleware) could turn them into 301 or 400. They read
+    nothing from the request, so skipping the rest of the chain is safe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import views
+
+        probe = {"/healthz/live": views.healthz_live, "/healthz/ready": views.healthz_ready}.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Gives each request its ID (the proxy's X-Request-ID if sane, else a new one) for the logs,
+    the audit trail and the tasks it queues, and returns it in the X-Request-ID header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .observability import REQUEST_ID_HEADER, current_request_id, request_id_from
+
+        request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = request_id
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response

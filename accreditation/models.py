@@ -137,6 +137,8 @@ class AuditEvent(models.Model):
     summary = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The request (or the task it queued) that made the change: joins the entry to the logs.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -159,6 +161,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     created_at = models.DateTimeField(default=timezone.now)
     template = models.CharField(max_length=100)
@@ -172,6 +175,8 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Not before this time (the back-off after a failed attempt); empty means "as soon as possible".
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -223,3 +228,17 @@ class UserSession(models.Model):
         )
         browser = {"Edg": "Edge"}.get(browser, browser)
         return f"{browser} on {system}" if system else browser
+
+
+class Heartbeat(models.Model):
+    """When a background process last said it was alive: "beat" (the scheduler) or
+    "worker:<hostname>" (each Celery worker). /healthz/ready reads them."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

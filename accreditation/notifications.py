@@ -1,4 +1,4 @@
-"""Every email the portal sends goes through here.
+"""Every email the portal sends is queued here; `outbox` delivers it.
 
 send() renders templates/emails/<template>.{subject.txt,txt,html} and writes an OutboxMessage in
 the caller's transaction. After commit a task delivers it; if the broker cannot be reached the row
@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from . import outbox
 from .models import OutboxMessage, SentNotice
+from .tasks import deliver_email
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +60,17 @@ def send_once(*, kind: str, key: str, to, template: str, context: dict | None = 
     return message
 
 
-def enqueue_delivery(message_id: int) -> None:
-    from .tasks import deliver_email
+def resend(*, message_id: int, actor) -> OutboxMessage:
+    """Send a failed or cancelled email again (an H&W admin on the mail page): see
+    outbox.outbox_requeue for what changes; the delivery is queued after commit."""
+    with transaction.atomic():
+        message = outbox.outbox_requeue(message_id=message_id, actor=actor)
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    return message
 
+
+def enqueue_delivery(message_id: int) -> None:
+    """Queue the delivery task; with the broker down the row stays pending for the sweep."""
     try:
         deliver_email.delay(message_id=message_id)
     except Exception:

@@ -29,3 +29,48 @@ def audit_action_prefixes():
     """The kinds of event recorded so far ("application", "user", ...), for the filter."""
     actions = AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")
     return sorted({action.split(".")[0] for action in actions})
+
+
+# ----------------------------------------------------------------------------- mail queue (issue 24)
+
+MAIL_QUEUE_VIEWS = {
+    "failed": ("Failed", ["failed"]),
+    "waiting": ("Waiting to be sent", ["pending", "sending"]),
+    "cancelled": ("Cancelled", ["cancelled"]),
+    "sent": ("Sent", ["sent"]),
+}
+
+
+def mail_queue(*, show: str):
+    """Outbox messages in one of MAIL_QUEUE_VIEWS, newest first (bodies are not loaded: they may
+    hold sign-in links)."""
+    from .models import OutboxMessage
+
+    statuses = MAIL_QUEUE_VIEWS.get(show, MAIL_QUEUE_VIEWS["failed"])[1]
+    return (
+        OutboxMessage.objects.filter(status__in=statuses)
+        .only(
+            "id",
+            "created_at",
+            "template",
+            "to",
+            "subject",
+            "status",
+            "attempts",
+            "sent_at",
+            "last_error",
+            "next_attempt_at",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def mail_queue_counts() -> dict:
+    from django.db.models import Count
+
+    from .models import OutboxMessage
+
+    by_status = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return {
+        key: sum(by_status.get(status, 0) for status in statuses) for key, (_, statuses) in MAIL_QUEUE_VIEWS.items()
+    }

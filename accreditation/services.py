@@ -7,17 +7,14 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import audit, notifications
-from .models import Invitation, OutboxMessage, User, UserSession
+from .models import Invitation, User, UserSession
 
 logger = logging.getLogger(__name__)
 
@@ -114,65 +111,6 @@ def password_reset_send(*, email: str) -> None:
         },
     )
     audit.record(actor=None, action="password.reset_requested", target=user)
-
-
-def outbox_deliver(*, message_id: int) -> bool:
-    """Send one pending outbox message. Returns True when this call sent it.
-
-    The row is claimed with a conditional UPDATE first, so two workers never both send it. A claim
-    older than OUTBOX_STALE_CLAIM_SECONDS is taken to have died with its worker and may be claimed
-    again. The one case of a duplicate: the SMTP server accepts the message and the process dies
-    before the row is marked sent; the message is then sent again once the claim is stale.
-    """
-    now = timezone.now()
-    died_before = now - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
-    claimed = (
-        OutboxMessage.objects.filter(pk=message_id)
-        .filter(
-            Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=died_before)
-        )
-        .update(status=OutboxMessage.Status.SENDING, claimed_at=now)
-    )
-    if not claimed:
-        return False
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=message.to,
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        for attachment in message.attachments:
-            with default_storage.open(attachment["path"], "rb") as fh:
-                email.attach(attachment["name"], fh.read(), attachment.get("content_type"))
-        email.send()
-    except Exception as exc:
-        OutboxMessage.objects.filter(pk=message_id).update(
-            status=OutboxMessage.Status.PENDING, attempts=message.attempts + 1, last_error=str(exc)[:2000]
-        )
-        raise
-    OutboxMessage.objects.filter(pk=message_id).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
-    )
-    return True
-
-
-def outbox_sweep(*, limit: int = 500) -> int:
-    """Deliver what is still pending (the broker was down, or a worker died mid-send). Idempotent."""
-    died_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
-    waiting = OutboxMessage.objects.filter(
-        Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=died_before)
-    )
-    sent = 0
-    for message_id in waiting.order_by("id").values_list("id", flat=True)[:limit]:
-        try:
-            sent += outbox_deliver(message_id=message_id)
-        except Exception:
-            logger.exception("Outbox message %s failed; it stays pending", message_id)
-    return sent
 
 
 def task_failure_report(*, task_name: str, task_id: str, error: str) -> None:

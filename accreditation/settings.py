@@ -19,8 +19,12 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe by default (issue 24): DEBUG is off unless asked for; `make run`, `make test` and the test
+# settings turn it on. With it off the portal refuses to start without a real SECRET_KEY and
+# ALLOWED_HOSTS.
+DEBUG = env.bool("DEBUG", default=False)
 
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-only-for-local-use-never-in-production-0123456789"  # noqa: S105 - DEBUG only
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -28,9 +32,23 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off. Generate one with: "
             'python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
-    SECRET_KEY = "insecure-development-key-only-for-local-use-never-in-production-0123456789"  # noqa: S105 - DEBUG only
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (
+    SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith(("django-insecure", "insecure-", "change-me"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a development or example key and DEBUG is off: set a secret of your own. Generate one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+# Keys retired by a rotation: sessions and links signed with them still work until they expire.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off: the host names the portal answers to, comma-separated "
+        "(e.g. ALLOWED_HOSTS=accreditation.example.gov.uk). Health probes by IP address need no entry."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # What the portal calls itself and whose it is; a council service, not GOV.UK.
@@ -304,7 +322,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
 }
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, writing a heartbeat for /healthz/ready (issue 24).
+CELERY_BEAT_SCHEDULER = "accreditation.beat:HeartbeatScheduler"
 # A message claimed for sending longer ago than this is taken to have died with its worker.
 OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=15 * 60)
 CELERY_TIMEZONE = TIME_ZONE
@@ -334,3 +353,54 @@ LOGGING = {
 SURVEY_RESPONSES_PER_MINUTE = env.int("SURVEY_RESPONSES_PER_MINUTE", default=60)
 SURVEY_RESPONSES_PER_DEVICE = env.int("SURVEY_RESPONSES_PER_DEVICE", default=60)
 SURVEY_CODE_TRIES_PER_HOUR = env.int("SURVEY_CODE_TRIES_PER_HOUR", default=30)
+
+# ----------------------------------------------------------------------------- operations (issue 24)
+# Health probes first of all: a load balancer probing by IP over HTTP gets 200/503, never the
+# HTTPS redirect or the host check. Then the request ID, before anything that logs or audits.
+MIDDLEWARE.insert(0, "accreditation.middleware.HealthProbeMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "accreditation.middleware.RequestIdMiddleware",
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/(live|ready)$"]
+
+# Email outbox: a message is tried at most this many times, waiting OUTBOX_RETRY_BASE_SECONDS
+# after the first failure and twice as long after each further one (10 minutes doubling 7 times:
+# about 21 hours), then marked failed for the admins' mail page.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=600)
+
+# /healthz/ready fails when beat's or every worker's heartbeat is older than this.
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env.int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", default=300)
+
+# security.txt (RFC 9116): who to tell about a vulnerability, and the policy page if any.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default=f"mailto:{HW_TEAM_EMAIL}")
+SECURITY_POLICY_URL = env.str("SECURITY_POLICY_URL", default="")
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default with DEBUG off), plain
+# lines in development; both carry the request ID. Celery's worker and beat log the same way.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING["filters"] = {"request_id": {"()": "accreditation.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+LOGGING["handlers"]["console"].update(formatter=LOG_FORMAT, filters=["request_id"])
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error tracking: Sentry (or a compatible service) when SENTRY_DSN is set. No personal data: no
+# default PII, no request bodies, cookies or query strings (accreditation.observability).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from accreditation.observability import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

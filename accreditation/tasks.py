@@ -1,23 +1,24 @@
+"""Thin Celery tasks of the core app: email delivery (see `outbox`) and the heartbeats."""
+
 import logging
 
 from celery import shared_task
 
-from . import services
+from . import outbox
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8, retry_backoff=True)
-def deliver_email(self, *, message_id: int):
-    try:
-        services.outbox_deliver(message_id=message_id)
-    except Exception as exc:
-        logger.warning("Email %s not delivered, will retry: %s", message_id, exc)
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+@shared_task(name="accreditation.tasks.deliver_email", acks_late=True)
+def deliver_email(*, message_id: int):
+    """Deliver one message. A failure is recorded on the row with the time of the next attempt
+    (exponential back-off, capped: see `outbox`), which the sweep honours; the task never retries
+    on its own, so a rejected address is not retried every few minutes for ever."""
+    return outbox.outbox_deliver(message_id=message_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="accreditation.tasks.sweep_outbox", acks_late=True)
 def sweep_outbox():
-    sent = services.outbox_sweep()
+    sent = outbox.outbox_sweep()
     logger.info("Outbox sweep sent %s message(s)", sent)
     return sent

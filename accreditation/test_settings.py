@@ -5,6 +5,9 @@ CI runs the same tests against PostgreSQL and Redis."""
 import os
 import tempfile
 
+# DEBUG defaults to off (production); the suite's settings are development ones (issue 24).
+os.environ.setdefault("DEBUG", "true")
+
 from .settings import *  # noqa: F403
 from .settings import STORAGES, env
 

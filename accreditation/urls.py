@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import audit_views, views
+from . import audit_views, mail_views, site_views, views
 
 admin.site.site_header = "Support admin"
 # Django's admin is for support staff (superusers) only; H&W admins work in the portal pages.
@@ -13,6 +13,16 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accreditation.accounts_urls")),
     path("audit/", audit_views.audit_trail, name="audit_trail"),
+    # --- issue 24: probes, files for robots, site pages, the mail queue
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("healthz/ready", views.healthz_ready, name="healthz_ready"),
+    path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("contact/", site_views.contact, name="contact"),
+    path("mail/", mail_views.mail_queue, name="mail_queue"),
+    path("mail/<int:pk>/resend/", mail_views.mail_resend, name="mail_resend"),
+    path("mail/<int:pk>/cancel/", mail_views.mail_cancel, name="mail_cancel"),
+    # ---
     path("", include("schools.urls")),
     path("", include("portfolios.urls")),
     path("", include("validation.urls")),

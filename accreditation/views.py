@@ -45,6 +45,21 @@ def healthz(request):
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
+@require_GET
+@never_cache
+def healthz_live(request):
+    """The process answers: no database, no broker. Restart the process if this fails."""
+    return JsonResponse({"ok": True})
+
+
+@require_GET
+@never_cache
+def healthz_ready(request):
+    """The process can do its work; take it out of the pool (503) while it cannot."""
+    report = health.check_ready()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm

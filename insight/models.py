@@ -51,3 +51,8 @@ class RetentionLock(models.Model):
 
     def __str__(self):
         return "Retention sweep lock"
+
+
+# Indicators and the board report (issue 19) live in their packages; imported here so Django finds them.
+from .board_report.models import BoardReport  # noqa: E402, F401
+from .indicators.models import Indicator, IndicatorTarget, ManualFigure  # noqa: E402, F401

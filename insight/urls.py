@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .privacy import views as privacy_views
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("subject-access/", privacy_views.subject_access_search, name="subject_access"),
     path("subject-access/download/", privacy_views.subject_access_download, name="subject_access_download"),
     path("subject-access/<int:pk>/erase/", privacy_views.person_erase, name="person_erase"),
+    # Indicators and the board report (issue 19).
+    path("", include("insight.indicators.urls")),
+    path("", include("insight.board_report.urls")),
 ]

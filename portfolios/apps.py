@@ -10,8 +10,11 @@ class PortfoliosConfig(AppConfig):
 
         from . import home as portfolio_home
         from .surveys import home as survey_home
+        from .training import home as training_home
 
         home.register(portfolio_home.school_panel)
         home.register(portfolio_home.admin_panel)
         home.register_nav(portfolio_home.nav)
+        home.register(training_home.school_panel)
+        home.register(training_home.admin_panel)
         home.register_nav(survey_home.nav)

@@ -12,12 +12,14 @@ def school_panel(user):
     school = school_for_user(user)
     if school is None:
         return None
-    return Panel(
-        title="Your portfolio",
-        template="portfolios/home_panel.html",
-        context={"school": school, "application": selectors.open_application(school)},
-        order=11,
-    )
+    application = selectors.open_application(school)
+    context = {"school": school, "application": application, "previous_award": selectors.previous_award(school)}
+    if application is not None and application.is_editable:
+        rows = selectors.task_list(application)
+        editable = [r for r in rows if r.response.is_editable]
+        context["to_do"] = sum(1 for r in editable if not r.status.endswith(("Ready", "ready")))
+        context["editable_count"] = len(editable)
+    return Panel(title="Your portfolio", template="portfolios/home_panel.html", context=context, order=11)
 
 
 def admin_panel(user):

@@ -338,9 +338,17 @@ from .surveys.models import (  # noqa: E402
     SurveyWindow,
 )
 
+# Training records (issue 19) live in their own package too.
+from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402
+
 __all__ = [
     "Application",
     "ApplicationTransition",
+    "Attendance",
+    "AttendanceImport",
+    "Booking",
+    "CascadeSession",
+    "Course",
     "CriteriaSet",
     "Criterion",
     "CriterionResponse",

@@ -286,3 +286,14 @@ def evidence_flags_for_application(application, as_of: date | None = None) -> li
         by_meeting = not stale and bool(application.meeting_date) and item.stale_from <= application.meeting_date
         flags.append(EvidenceFlag(item, stale, not stale and item.expiring_flagged_on is not None, by_meeting))
     return flags
+
+
+def evidence_stale_by(*, application, day: date, as_of: date | None = None) -> list[EvidenceItem]:
+    """The application's evidence that is fresh on `as_of` (today) but will be more than 3 years
+    old by `day` (a meeting date), oldest first."""
+    as_of = as_of or timezone.localdate()
+    return list(
+        EvidenceItem.objects.filter(responses__application=application, stale_from__gt=as_of, stale_from__lte=day)
+        .distinct()
+        .order_by("stale_from", "pk")
+    )

@@ -527,14 +527,18 @@ def application_withdraw(*, application, actor, reason="") -> Application:
 def application_list_for_meeting(*, application, meeting_date: date | None, actor) -> Application:
     """Validation lists a submitted application for a meeting (or, with None, takes it off again).
 
-    Submitted -> scheduled with the date; scheduled -> a new date (no state change) or, with None,
-    back to submitted. Writes an audit entry.
+    Submitted -> scheduled with the date; scheduled or under review -> a new date (no state change)
+    or, with None, back to submitted. Writes an audit entry. `meeting_date` is a copy of the
+    validation meeting's date: only validation's agenda and meeting services call this, in the same
+    transaction as the change to the meeting or the listing.
     """
-    if application.state == State.SCHEDULED and meeting_date is not None:
+    if application.state in (State.SCHEDULED, State.UNDER_REVIEW) and meeting_date is not None:
         with transaction.atomic():
             locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-            if locked.state != State.SCHEDULED:
+            if locked.state not in (State.SCHEDULED, State.UNDER_REVIEW):
                 raise TransitionNotAllowed("The application is no longer listed for a meeting", code="transition")
+            if locked.meeting_date == meeting_date:
+                return locked
             locked.meeting_date = meeting_date
             locked.updated_at = timezone.now()
             locked.save(update_fields=["meeting_date", "updated_at"])
@@ -579,6 +583,15 @@ def application_record_outcome(
             raise ValidationError(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
         locked.areas_for_future = areas_for_future
         locked.decided_on = decided_on or timezone.localdate()
+        submitted_on = timezone.localtime(locked.submitted_at).date() if locked.submitted_at else None
+        if submitted_on and locked.decided_on < submitted_on:
+            # A decision never precedes the submission it decides (the dashboard's median from
+            # submission to decision can never be negative).
+            raise ValidationError(
+                f"A decision cannot be dated {locked.decided_on:%-d %B %Y}, before the application was submitted "
+                f"on {submitted_on:%-d %B %Y}",
+                code="invalid",
+            )
         locked.responses.update(status=CriterionResponse.Status.FROZEN)
         if numbers:
             locked.responses.filter(criterion__number__in=numbers).update(status=CriterionResponse.Status.REOPENED)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -38,4 +38,5 @@ urlpatterns = [
     path("portfolio/applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("portfolio/applications/<int:pk>/portfolio.pdf", views.export_pdf, name="export_pdf"),
     path("portfolio/applications/<int:pk>/evidence.zip", views.export_zip, name="export_zip"),
+    path("", include("portfolios.training.urls")),  # issue 19: training records
 ]

@@ -9,8 +9,10 @@ class SchoolsConfig(AppConfig):
         from accreditation import home
 
         from . import home as school_home
+        from .commitments import home as commitment_home
         from .returns_nav import returns_nav
 
         home.register(school_home.school_panel)
         home.register_nav(school_home.school_nav)
         home.register_nav(returns_nav)
+        home.register(commitment_home.school_panel)

@@ -40,6 +40,9 @@ class School(models.Model):
     eligibility = models.CharField(max_length=12, choices=Eligibility.choices, default=Eligibility.UNKNOWN)
     eligibility_reason = models.TextField(blank=True, help_text="Why, in words a school understands.")
     register_updated = models.DateField(null=True, blank=True)
+    pupils = models.PositiveIntegerField(
+        "number of pupils", null=True, blank=True, help_text="Number on roll, from the register (NumberOfPupils)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -236,7 +239,9 @@ class WelcomePackResource(models.Model):
         return bool(self.file)
 
 
-# Termly incident returns (issue 10) live in their own module; imported here so Django finds them.
+# Packages' models, imported here so Django finds them: school commitments (issue 19) and termly
+# incident returns (issue 10).
+from .commitments.models import CommitmentStatement  # noqa: E402, F401
 from .returns_models import (  # noqa: E402, F401
     IncidentReturn,
     IncidentType,

@@ -31,6 +31,7 @@ OPTIONAL = {
     "postcode": "Postcode",
     "district": "DistrictAdministrative (name)",
     "register_updated": "LastChangedDate",
+    "pupils": "NumberOfPupils",
 }
 HEAD = ("HeadTitle (name)", "HeadFirstName", "HeadLastName")
 REGISTER_FIELDS = [*REQUIRED, *OPTIONAL, "head_teacher", "from_register"]
@@ -115,6 +116,10 @@ def clean_row(row: dict) -> dict:
         values["register_updated"] = parse_date(values["register_updated"])
     except ValueError:
         raise ValueError(f"LastChangedDate “{values['register_updated'][:20]}” is not a date like 31-08-2024") from None
+    pupils = values["pupils"]
+    if pupils and not pupils.isdigit():
+        raise ValueError(f"NumberOfPupils “{pupils[:20]}” is not a whole number")
+    values["pupils"] = int(pupils) if pupils else None
     values["head_teacher"] = " ".join(part for part in (get(column) for column in HEAD) if part)
     values["from_register"] = True
     for key, value in values.items():

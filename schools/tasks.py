@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from . import returns_services
+from .commitments.tasks import send_commitment_reminders  # noqa: F401  (so the worker finds it)
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import returns_views, views
 
@@ -51,4 +51,5 @@ urlpatterns = [
     path("returns/types/", returns_views.incident_type_list, name="incident_type_list"),
     path("returns/types/new/", returns_views.incident_type_edit, name="incident_type_add"),
     path("returns/types/<int:pk>/edit/", returns_views.incident_type_edit, name="incident_type_edit"),
+    path("", include("schools.commitments.urls")),  # issue 19: school commitments
 ]

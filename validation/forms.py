@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from accreditation.forms import GDSDateField, GDSFormMixin
 from accreditation.models import User
@@ -163,6 +166,12 @@ class ConflictForm(GDSFormMixin, forms.Form):
         return cleaned
 
 
+def example_date(days_ahead: int) -> str:
+    """A hint's example date, `days_ahead` from today, in the order the boxes take it: "7 10 2026"."""
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    return f"{day.day} {day.month} {day.year}"
+
+
 class AcademicYearForm(GDSFormMixin, forms.Form):
     submit_label = "Propose meetings"
     academic_year = forms.CharField(
@@ -172,6 +181,14 @@ class AcademicYearForm(GDSFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-input--width-5"}),
         error_messages={"required": "Enter the academic year, for example 2026-27"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The next academic year to schedule is the usual answer.
+        today = timezone.localdate()
+        label = term_dates.academic_year_label((today.year if today.month >= 9 else today.year - 1) + 1)
+        self.fields["academic_year"].help_text = f"For example, {label}"
+        self.fields["academic_year"].error_messages["required"] = f"Enter the academic year, for example {label}"
 
     def clean_academic_year(self):
         try:
@@ -241,6 +258,12 @@ class MeetingForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"].help_text = f"For example, {example_date(42)}"
+        self.fields[
+            "submission_cutoff"
+        ].help_text = (
+            f"Applications submitted by this date can go on this meeting's agenda. For example, {example_date(21)}"
+        )
         self.fields["date"].error_messages["unique"] = "Another meeting is already on this date"
         if self.instance.pk and not self.is_bound:
             self.initial["starts_at"] = self.instance.starts_at.strftime("%H:%M")
@@ -281,15 +304,20 @@ class AgendaMoveForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every planned meeting is offered: the service explains why a full or too-early one is refused.
-        self.fields["meeting"].queryset = Meeting.objects.filter(status=Meeting.Status.PLANNED).exclude(
-            pk=item.meeting_id
+        # Only meetings that could take it: planned, today or later, a cut-off its submission met,
+        # and room on the agenda (the service still checks all of this under a lock).
+        submitted_on = timezone.localtime(item.submitted_at).date()
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(
+                status=Meeting.Status.PLANNED, date__gte=timezone.localdate(), submission_cutoff__gte=submitted_on
+            )
+            .exclude(pk=item.meeting_id)
+            .annotate(listed=models.Count("agenda_items"))
+            .filter(listed__lt=models.F("capacity"))
+            .order_by("date")
         )
         self.fields["meeting"].label_from_instance = lambda m: (
             f"{m.date:%A %-d %B %Y} (cut-off {m.submission_cutoff:%-d %B %Y}, {m.listed} of {m.capacity} places taken)"
-        )
-        self.fields["meeting"].queryset = (
-            self.fields["meeting"].queryset.annotate(listed=models.Count("agenda_items")).order_by("date")
         )
 
 
@@ -432,6 +460,9 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[
+            "information_due_on"
+        ].help_text = f"Only for further information required. For example, {example_date(42)}"
         self.fields["criteria"].choices = [(c.number, f"{c.number}. {c.short_title}") for c in criteria]
 
     def clean(self):

@@ -1,12 +1,14 @@
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.home import NavItem, Panel
 from accreditation.permissions import is_hw_admin
 from schools.models import Registration
 from schools.selectors import school_for_user
 
-from . import selectors
-from .models import Decision
+from . import further_information, selectors
+from .models import Award, Decision
 from .permissions import can_manage_group, can_manage_meetings, is_validator
 
 
@@ -21,6 +23,7 @@ def admin_panel(user):
             "next_meeting": selectors.next_meeting(),
             "waiting_for_meeting": selectors.applications_waiting_for_meeting().count(),
             "feedback_to_release": selectors.decisions_waiting_release(),
+            "further_overdue": list(further_information.overdue_requests(as_of=timezone.localdate())),
         },
         order=1,
     )
@@ -53,10 +56,24 @@ def school_panel(user):
         .order_by("-released_at")
         .first()
     )
+    award = selectors.current_award(school)
+    today = timezone.localdate()
+    lapsed = None
+    if award is None:
+        lapsed = Award.objects.filter(school=school, status=Award.Status.LAPSED).order_by("-expires_on").first()
+    further = selectors.further_information_open(school)
     return Panel(
         title="Your accreditation",
         template="validation/home_school_panel.html",
-        context={"school": school, "award": selectors.current_award(school), "feedback": released},
+        context={
+            "school": school,
+            "award": award,
+            "expiring": award is not None and award.expires_on <= today + relativedelta(months=6),
+            "lapsed": lapsed,
+            "feedback": released,
+            "further": further,
+            "further_overdue": further is not None and further.information_due_on < today,
+        },
         order=12,
     )
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -325,3 +325,62 @@ def accredited_schools(as_of: date | None = None, query: str = ""):
             match |= Q(school__urn=int(query))
         awards = awards.filter(match)
     return awards.order_by("school__name")
+
+
+def meeting_date_disagreements():
+    """Undecided agenda items whose application's copy of the meeting date differs from the
+    meeting (there should be none: agenda and meeting services keep the copy in step)."""
+    from portfolios.models import Application
+
+    return (
+        AgendaItem.objects.filter(decision__isnull=True)
+        .exclude(application__state__in=[*Application.CLOSED_STATES, Application.State.DRAFT])
+        .exclude(application__meeting_date=F("meeting__date"))
+        .select_related("application__school", "meeting")
+    )
+
+
+def further_information_open(school) -> Decision | None:
+    """The released request for further information the school has still to answer (its
+    application is in "further information"): what was asked, by whom, by when."""
+    from portfolios.models import Application
+
+    return (
+        Decision.objects.filter(
+            application__school=school,
+            application__state=Application.State.FURTHER_INFORMATION,
+            outcome=Decision.Outcome.FURTHER_INFORMATION,
+            released_at__isnull=False,
+        )
+        .select_related("meeting", "released_by", "application")
+        .order_by("-released_at")
+        .first()
+    )
+
+
+def judgements_side_by_side(item: AgendaItem) -> tuple[list[Review], list[tuple]]:
+    """The item's reviews and, per criterion, each review's judgement (or None) in the same order:
+    what the admin recording the decision reads side by side."""
+    from portfolios.models import Criterion
+
+    reviews = list(
+        item.reviews.select_related("member__user", "member__team").prefetch_related(
+            Prefetch("judgements", queryset=CriterionJudgement.objects.all())
+        )
+    )
+    by_review = [{j.criterion_id: j for j in review.judgements.all()} for review in reviews]
+    criteria = Criterion.objects.filter(criteria_set_id=item.application.criteria_set_id).order_by("number")
+    return reviews, [(criterion, [judged.get(criterion.pk) for judged in by_review]) for criterion in criteria]
+
+
+def past_reviews_for_user(user):
+    """The reviews `user` made whose applications the group has decided, latest first, with the
+    decision (its outcome is shown once the feedback is released)."""
+    member = member_for_user(user)
+    if member is None:
+        return Review.objects.none()
+    return (
+        Review.objects.filter(member=member, agenda_item__decision__isnull=False)
+        .select_related("agenda_item__application__school", "agenda_item__meeting", "agenda_item__decision")
+        .order_by("-agenda_item__meeting__date", "-pk")
+    )

@@ -107,3 +107,17 @@ def apply_evidence_retention(*, as_of: str | None = None):
         return None
     logger.info("Evidence retention: %s files removed (%s bytes), %s failed", result.files, result.bytes, result.failed)
     return {"files": result.files, "bytes": result.bytes, "failed": result.failed}
+
+
+@shared_task(name="validation.tasks.send_further_information_reminders", acks_late=True)
+def send_further_information_reminders(*, as_of: str | None = None):
+    """Daily: remind schools 14 and 3 days before further information is due; tell the H&W team
+    once it is overdue (idempotent: each notice is recorded before it is sent)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from . import further_information
+
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return further_information.further_information_reminders_send(as_of=day)

@@ -13,6 +13,7 @@ from accreditation.downloads import private_download, stored_file_response
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
+from schools.commitments import selectors as commitment_selectors
 from schools.permissions import is_school_member
 
 from . import ical, permissions, selectors, services
@@ -266,7 +267,8 @@ def meetings(request):
 @login_required
 def meetings_schedule(request):
     _require(permissions.can_manage_meetings(request.user))
-    form = AcademicYearForm(request.POST or request.GET or None)
+    # A POST form: a GET would put the CSRF token and the year into the URL and the browser history.
+    form = AcademicYearForm(request.POST or None)
     proposals = None
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["academic_year"]
@@ -298,6 +300,12 @@ def meeting_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{updated} has been updated.")
+            for item, _, target in updated.moved_items:
+                messages.info(
+                    request,
+                    f"{item.application.school.name} was submitted after the new cut-off, so it has been moved to "
+                    f"the {target}. The school and its reviewers have been emailed.",
+                )
             return redirect("validation:meetings")
     return render(request, "validation/meeting_edit.html", {"form": form, "meeting": meeting})
 
@@ -392,7 +400,11 @@ def reviewer_assign(request, pk, review_pk=None):
 @login_required
 def reviews(request):
     _require(permissions.is_validator(request.user))
-    return render(request, "validation/reviews.html", {"reviews": selectors.reviews_for_user(request.user)})
+    context = {
+        "reviews": selectors.reviews_for_user(request.user),
+        "past_reviews": selectors.past_reviews_for_user(request.user),
+    }
+    return render(request, "validation/reviews.html", context)
 
 
 @never_cache
@@ -424,9 +436,13 @@ def review(request, pk):
         else:
             messages.success(request, "Your review has been submitted." if submit else "Your draft has been saved.")
             return redirect("validation:review", pk=review.pk)
+    commitments = commitment_selectors.current_statement(application.school)
     context = {
         "review": review,
         "application": application,
+        "commitments": commitments,
+        "commitments_due": commitment_selectors.is_due(commitments, timezone.localdate()),
+        "commitments_due_on": commitment_selectors.due_on(commitments) if commitments else None,
         "rows": portfolio_selectors.task_list(application),
         "form": form,
         "judgements": selectors.judgements_by_criterion(review),
@@ -510,11 +526,13 @@ def decision_record(request, pk):
         else:
             messages.success(request, f"Decision recorded for {item.application.school.name}.")
             return redirect("validation:meeting", pk=item.meeting_id)
+    reviews, judgements = selectors.judgements_side_by_side(item)
     context = {
         "form": form,
         "item": item,
         "quorum": selectors.quorum_for_item(item),
-        "reviews": item.reviews.select_related("member__user", "member__team"),
+        "reviews": reviews,
+        "judgements": judgements,
     }
     return render(request, "validation/decision_form.html", context)
 

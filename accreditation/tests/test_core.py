@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from accreditation import notifications, services
+from accreditation import notifications, outbox
 from accreditation.models import OutboxMessage, User
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
@@ -148,7 +148,7 @@ class TestSeedDemo:
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
         counts = (User.objects.count(), School.objects.count(), Membership.objects.count(), GroupMember.objects.count())
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
-        assert counts == (9, 3, 5, 3)
+        assert counts == (10, 4, 6, 3)
         assert (
             User.objects.count(),
             School.objects.count(),
@@ -208,12 +208,12 @@ class TestOutbox:
             app.conf.task_always_eager = True
             app.conf.broker_url = None
         assert OutboxMessage.objects.get().status == "pending" and mail.outbox == []
-        assert services.outbox_sweep() == 1
-        assert services.outbox_sweep() == 0
+        assert outbox.outbox_sweep() == 1
+        assert outbox.outbox_sweep() == 0
         assert len(mail.outbox) == 1
 
     def test_a_claimed_message_is_not_sent_twice(self):
         message = OutboxMessage.objects.create(template="t", to=["a@example.org"], subject="s", body_text="b")
-        assert services.outbox_deliver(message_id=message.pk) is True
-        assert services.outbox_deliver(message_id=message.pk) is False
+        assert outbox.outbox_deliver(message_id=message.pk) is True
+        assert outbox.outbox_deliver(message_id=message.pk) is False
         assert len(mail.outbox) == 1

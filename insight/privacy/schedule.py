@@ -27,6 +27,7 @@ from accreditation.errors import Refusal
 from accreditation.models import AuditEvent, OutboxMessage, User, UserSession
 from portfolios import retention as evidence_schedule
 from portfolios.surveys import retention as survey_answers
+from portfolios.training import privacy as training_records
 from schools import privacy as school_records
 from validation import retention as evidence_due
 from validation.models import Award, Decision, GroupMember
@@ -322,6 +323,41 @@ KINDS: list[RecordKind] = [
         minimum_reason="the trail behind an award must last at least the award's life (3 years)",
         due=lambda now, amount: _audit_due(now, amount).count(),
         purge=lambda now, amount: _delete(_audit_due(now, amount)),
+    ),
+    RecordKind(
+        key="training-records",
+        name="Training bookings and attendance",
+        holds="Names, roles and booking email addresses of staff on the council's courses; headcounts of "
+        "sessions they ran in school",
+        purpose="To run the courses, show schools' training as CPD evidence, and report training reach",
+        basis=PUBLIC_TASK,
+        where="The portal's database (an attendance a school filed as evidence stays in its evidence)",
+        after="after the course ran",
+        unit="months",
+        default=72,
+        minimum=12,
+        maximum=120,
+        minimum_reason="a school's CPD evidence and the board report look back at least a year",
+        due=lambda now, amount: _count_all(training_records.records_before(now - relativedelta(months=amount))),
+        purge=lambda now, amount: _delete(training_records.records_before(now - relativedelta(months=amount))),
+    ),
+    RecordKind(
+        key="commitment-statements",
+        name="School commitment statements",
+        holds="What a school confirmed each year, with the names of its governor and e-safety lead for anti-bullying",
+        purpose="To show validators a school's commitments and count them in the council's indicators",
+        basis=PUBLIC_TASK,
+        where="The portal's database",
+        fixed_rule="Kept with the school's record: the names are school roles, changed by the school",
+    ),
+    RecordKind(
+        key="indicators-board-reports",
+        name="Indicators and board reports",
+        holds="Figures about schools and the county, and the H&W team's commentary",
+        purpose="Reporting to the Safeguarding Board and the Local Area Agreement",
+        basis=NOT_PERSONAL,
+        where="The portal's database",
+        fixed_rule="Kept: they hold no personal data (incident counts under 5 are hidden)",
     ),
     RecordKind(
         key="survey-written-answers",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accreditation import audit
 from accreditation.models import AuditEvent, OutboxMessage, User, UserSession
 from portfolios.models import Application, EvidenceItem
+from portfolios.training.privacy import bookings_for_email
 from schools.models import Membership
 from schools.privacy import registrations_for_email
 from validation.models import Conflict, Decision, GroupMember, Review
@@ -170,6 +171,18 @@ def collect(*, email: str, user: User | None = None) -> dict:
             "phone": lambda r: r.lead_phone,
             "sent": lambda r: r.submitted_at,
             "status": lambda r: r.get_status_display(),
+        },
+    )
+    data["training places booked"] = _rows(
+        bookings_for_email(email),
+        {
+            "course": lambda b: b.course.title,
+            "date": lambda b: b.course.runs_on,
+            "school": lambda b: b.school.name,
+            "name": lambda b: b.attendee_name,
+            "email": lambda b: b.attendee_email,
+            "status": lambda b: b.get_status_display(),
+            "booked": lambda b: b.created_at,
         },
     )
     return data

@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,7 +69,7 @@ class TestLinkingOnUpload:
 
     def test_evidence_over_three_years_old_is_tagged_not_linked(self, lead):
         application = services.application_start(school=lead.school, actor=lead.user)
-        item = upload(lead, numbers={4}, produced_on=timezone.localdate().replace(year=timezone.localdate().year - 4))
+        item = upload(lead, numbers={4}, produced_on=timezone.localdate() - relativedelta(years=4))
         assert [c.number for c in item.criteria.all()] == [4]
         assert linked_numbers(application, item) == []
 

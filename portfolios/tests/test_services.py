@@ -3,6 +3,7 @@ import tracemalloc
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -70,7 +71,7 @@ class TestEvidence:
         assert first.sha256 == hashlib.sha256(data).hexdigest()
         assert first.content_type == "application/pdf"
         assert first.uploaded_by == lead.user
-        assert first.stale_from == first.produced_on.replace(year=first.produced_on.year + 3)
+        assert first.stale_from == first.produced_on + relativedelta(years=3)
         assert [c.number for c in first.criteria.all()] == [1, 2]
         with default_storage.open(first.file.name) as stored:
             assert stored.read() == data
@@ -217,7 +218,8 @@ class TestSubmissionRules:
 
     def test_evidence_three_years_old_today_is_already_stale(self, lead):
         today = timezone.localdate()
-        produced = today.replace(year=today.year - 3) if not (today.month == 2 and today.day == 29) else today
+        # Three calendar years ago (on 29 February: 28 February, whose stale date is today's 28th).
+        produced = today - relativedelta(years=3)
         item = EvidenceItemFactory(school=lead.school, produced_on=produced)
         application = complete_application(lead, evidence=item)
         assert any("more than 3 years old" in p for p in self.problems(application, lead.user))
@@ -317,8 +319,10 @@ class TestStateMachine:
 
     def test_meeting_warning_for_evidence_that_will_be_stale_by_then(self, lead):
         today = timezone.localdate()
-        produced = (today - timedelta(days=3 * 365 - 20)).replace(day=1)
+        # Fresh today, stale about 20 days from now (whatever today is: month ends, 29 February).
+        produced = today - relativedelta(years=3) + timedelta(days=20)
         item = EvidenceItemFactory(school=lead.school, produced_on=produced)
+        assert today < item.stale_from
         application = complete_application(lead, evidence=item)
         submit(application, lead.user)
         services.application_list_for_meeting(

@@ -304,6 +304,93 @@ MATRIX = {
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),
     "validation:register": rule(url("validation:register"), get=EVERYONE, post=NOBODY),
+    # --- operations (issue 24): probes, files for robots, site pages, the mail queue
+    "healthz_live": rule(url("healthz_live"), get=EVERYONE, post=NOBODY),
+    "healthz_ready": rule(url("healthz_ready"), get=EVERYONE, post=NOBODY),
+    "security_txt": rule(url("security_txt"), get=EVERYONE, post=NOBODY),
+    "robots_txt": rule(url("robots_txt"), get=EVERYONE, post=NOBODY),
+    "contact": rule(url("contact"), get=EVERYONE, post=NOBODY),
+    "mail_queue": rule(url("mail_queue"), get={ADMIN}, post=NOBODY),
+    "mail_resend": rule(url("mail_resend", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
+    "mail_cancel": rule(url("mail_cancel", pk=lambda w: failed_email().pk), post={ADMIN}, post_only=True),
+    # --- issue 19: school commitments, training records, indicators and the board report
+    "schools:commitments": rule(
+        url("schools:commitments", urn=lambda w: w.school.urn), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:training_courses": rule(url("portfolios:training_courses"), get={ADMIN}),
+    "portfolios:training_course_add": rule(url("portfolios:training_course_add"), get={ADMIN}),
+    "portfolios:training_course": rule(url("portfolios:training_course", pk=lambda w: w.course.pk), get={ADMIN}),
+    "portfolios:training_course_edit": rule(
+        url("portfolios:training_course_edit", pk=lambda w: w.course.pk), get={ADMIN}
+    ),
+    "portfolios:training_sheet_upload": rule(
+        url("portfolios:training_sheet_upload", pk=lambda w: w.course.pk), get={ADMIN}
+    ),
+    "portfolios:training_import": rule(
+        url("portfolios:training_import", pk=lambda w: w.course.pk, import_id=lambda w: w.attendance_import.pk),
+        get={ADMIN},
+    ),
+    "portfolios:training_import_confirm": rule(
+        url("portfolios:training_import_confirm", pk=lambda w: w.course.pk, import_id=lambda w: w.attendance_import.pk),
+        post={ADMIN},
+        post_only=True,
+    ),
+    "portfolios:training_import_discard": rule(
+        url("portfolios:training_import_discard", pk=lambda w: w.course.pk, import_id=lambda w: w.attendance_import.pk),
+        post={ADMIN},
+        post_only=True,
+    ),
+    "portfolios:training_school": rule(
+        url("portfolios:training_school", school_id=lambda w: w.school.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:training_book": rule(
+        url("portfolios:training_book", school_id=lambda w: w.school.pk, course_id=lambda w: w.coming_course.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:training_booking_cancel": rule(
+        url("portfolios:training_booking_cancel", school_id=lambda w: w.school.pk, pk=lambda w: w.booking.pk),
+        post=SCHOOL_A | {ADMIN},
+        post_only=True,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:training_use_as_evidence": rule(
+        url("portfolios:training_use_as_evidence", school_id=lambda w: w.school.pk, pk=lambda w: w.attendance.pk),
+        get=SCHOOL_A,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:training_cascade_add": rule(
+        url("portfolios:training_cascade_add", school_id=lambda w: w.school.pk, pk=lambda w: w.trained_attendance.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "insight:indicators": rule(url("insight:indicators"), get={ADMIN}),
+    "insight:indicator_add": rule(url("insight:indicator_add"), get={ADMIN}),
+    "insight:indicator": rule(url("insight:indicator", pk=lambda w: w.indicator.pk), get={ADMIN}),
+    "insight:indicator_edit": rule(url("insight:indicator_edit", pk=lambda w: w.indicator.pk), get={ADMIN}),
+    "insight:indicator_target": rule(
+        url("insight:indicator_target", pk=lambda w: w.indicator.pk), post={ADMIN}, post_only=True
+    ),
+    "insight:indicator_target_remove": rule(
+        url("insight:indicator_target_remove", pk=lambda w: w.indicator.pk, year=2026), post={ADMIN}, post_only=True
+    ),
+    "insight:indicator_figure": rule(
+        url("insight:indicator_figure", pk=lambda w: w.indicator.pk), post={ADMIN}, post_only=True
+    ),
+    "insight:board_reports": rule(url("insight:board_reports"), get={ADMIN}),
+    "insight:board_report": rule(url("insight:board_report", pk=lambda w: w.board_report.pk), get={ADMIN}),
+    "insight:board_report_commentary": rule(
+        url("insight:board_report_commentary", pk=lambda w: w.board_report.pk), post={ADMIN}, post_only=True
+    ),
+    "insight:board_report_retry": rule(
+        url("insight:board_report_retry", pk=lambda w: w.board_report.pk), post={ADMIN}, post_only=True
+    ),
+    "insight:board_report_pdf": rule(
+        url("insight:board_report_pdf", pk=lambda w: w.board_report.pk), get={ADMIN}, post=NOBODY
+    ),
+    "insight:board_report_csv": rule(
+        url("insight:board_report_csv", pk=lambda w: w.board_report.pk, table="coverage"), get={ADMIN}, post=NOBODY
+    ),
     # --- surveys: pupils answer without an account; the school's windows; the county (issue 18)
     "surveys:start": rule(url("surveys:start"), get=EVERYONE, post=NOBODY),
     "surveys:take": rule(url("surveys:take", code=lambda w: w.survey.code), get=EVERYONE),
@@ -336,6 +423,15 @@ MATRIX = {
     "insight:subject_access_download": rule(url("insight:subject_access_download"), post={ADMIN}, post_only=True),
     "insight:person_erase": rule(url("insight:person_erase", pk=lambda w: w.users[COLL].pk), get={ADMIN}),
 }
+
+
+def failed_email():
+    from accreditation.models import OutboxMessage
+
+    return OutboxMessage.objects.create(
+        template="t", to=["gone@example.org"], subject="s", body_text="b", status="failed", attempts=8
+    )
+
 
 REFUSED = {403, 404, 405}
 

@@ -160,7 +160,12 @@ def build(clock) -> World:
     calendar_token = validation_services.calendar_feed_renew(user=validator.user)
     survey = _survey_window(lead)
 
+    training = _training_records(admin, lead, school)
+    strategy = _strategy_records(admin)
+
     world.objects = {
+        **training,
+        **strategy,
         "school": school,
         "other_school": other.school,
         "colleague_membership": colleague,
@@ -200,3 +205,57 @@ def build(clock) -> World:
     assert Decision.objects.filter(pk=decision.pk, released_at__isnull=False).exists()
     assert Registration.objects.filter(pk=registration.pk).exists() and Term.objects.filter(pk=term.pk).exists()
     return world
+
+
+def _training_records(admin, lead, school):
+    """Issue 19: a course that has run (with School A's attendance and a previewed sheet), a Training
+    the Trainers course, and one to come with School A's booking."""
+    from portfolios.training import services as training_services
+    from portfolios.training.models import Attendance, Course
+
+    today = __import__("django.utils.timezone", fromlist=["localdate"]).localdate()
+    ran = Course.objects.create(title="Restorative approaches", runs_on=today, venue="Hall", capacity=10, trainer="T")
+    trainers = Course.objects.create(
+        title="Training the Trainers",
+        runs_on=today,
+        is_online=True,
+        capacity=10,
+        trainer="T",
+        is_training_the_trainers=True,
+    )
+    coming = Course.objects.create(
+        title="Cyberbullying", runs_on=date(2027, 6, 1), is_online=True, capacity=5, trainer="T"
+    )
+    attendance = Attendance.objects.create(course=ran, school=school, attendee_name="Ann", source="admin")
+    trained = Attendance.objects.create(course=trainers, school=school, attendee_name="Bob", source="admin")
+    booking = training_services.booking_make(
+        course=coming, school=school, actor=lead.user, attendee_name="Cat", attendee_email="cat@a.example.org"
+    )
+    sheet = ContentFile(f"URN,Name\n{school.urn},Dan\n".encode(), name="sheet.csv")
+    attendance_import = training_services.attendance_import_preview(course=ran, actor=admin, upload=sheet)
+    return {
+        "course": ran,
+        "coming_course": coming,
+        "attendance": attendance,
+        "trained_attendance": trained,
+        "booking": booking,
+        "attendance_import": attendance_import,
+    }
+
+
+def _strategy_records(admin):
+    """Issue 19: an indicator with a target, and a board report produced."""
+    from decimal import Decimal
+
+    from insight.board_report import services as report_services
+    from insight.board_report.models import BoardReport
+    from insight.indicators import services as indicator_services
+
+    indicator = indicator_services.indicator_save(
+        actor=admin, name="Schools accredited", description="", source="accredited", parameter="", unit="percentage",
+        higher_is_better=True, baseline_value=Decimal(10), baseline_year=2025, lead_officer="",
+    )  # fmt: skip
+    indicator_services.indicator_target_set(indicator=indicator, actor=admin, year=2026, value=Decimal(20))
+    report = BoardReport.objects.create(period_start=date(2026, 1, 1), period_end=date(2026, 9, 30), requested_by=admin)
+    report_services.board_report_build(report_id=report.pk)
+    return {"indicator": indicator, "board_report": report}

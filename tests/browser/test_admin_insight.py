@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -31,7 +32,7 @@ def test_admin_reads_the_dashboard_exports_a_csv_and_sets_the_retention_schedule
             meeting_date=today - datetime.timedelta(days=90), outcome=Decision.Outcome.FURTHER_INFORMATION,
             criteria=[6])  # fmt: skip
     old_school = SchoolFactory(name="Meadow Lane Infant")
-    old, _, _ = decided(old_school, meeting_date=today.replace(year=today.year - 7), award_status=Award.Status.LAPSED)
+    old, _, _ = decided(old_school, meeting_date=today - relativedelta(years=7), award_status=Award.Status.LAPSED)
     stored_evidence(old_school, applications=[old], content=b"x" * 3000)
 
     sign_in(page, admin.email)

@@ -1,12 +1,14 @@
 """Agendas: placing submitted applications on meetings and moving them."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import audit
+from accreditation import audit, notifications
 from accreditation.errors import Refusal
 from accreditation.models import User
 from portfolios import services as portfolio_services
@@ -96,7 +98,9 @@ def agenda_place_waiting(*, by: User | None = None) -> tuple[list[AgendaItem], l
 @transaction.atomic
 def agenda_move(*, item: AgendaItem, meeting: Meeting, by: User) -> AgendaItem:
     """Move an undecided item to another meeting. Refuses a cancelled or past meeting, one whose
-    cut-off was before the submission, and a full one. Its reviewers stay."""
+    cut-off was before the submission, and a full one. Its reviewers stay. The application's
+    meeting date is updated in this transaction; its school's leads and its reviewers are emailed
+    the new date (with any evidence that will be more than 3 years old by then)."""
     if not permissions.can_manage_agendas(by):
         raise PermissionDenied
     item = AgendaItem.objects.select_for_update().select_related("application__school", "meeting").get(pk=item.pk)
@@ -133,4 +137,120 @@ def agenda_move(*, item: AgendaItem, meeting: Meeting, by: User) -> AgendaItem:
         summary=f"{item.application.school.name} moved from {previous} to {meeting}",
         data={"from": previous.date.isoformat(), "to": meeting.date.isoformat()},
     )
+    listing_moved_notify(item=item, previous=previous.date)
     return item
+
+
+# One truth for a meeting's date --------------------------------------------------------------
+#
+# The meeting row is the truth. Portfolios keeps a copy (Application.meeting_date) for its own
+# evidence-age rules; these are its only writers, called in the transaction that changes a
+# meeting's date or an application's listing (agenda_place, agenda_move, meeting_update).
+
+
+def undecided_items(meeting: Meeting):
+    """The meeting's agenda items the group has not decided, whose application is still open."""
+    return (
+        AgendaItem.objects.filter(meeting=meeting, decision__isnull=True)
+        .exclude(application__state__in=[*Application.CLOSED_STATES, Application.State.DRAFT])
+        .select_related("application__school", "meeting")
+    )
+
+
+def agenda_sync_listings(*, meeting: Meeting, by: User | None) -> int:
+    """Copy the meeting's date onto every undecided application on its agenda; returns how many
+    copies changed. Idempotent."""
+    changed = 0
+    for item in undecided_items(meeting):
+        if item.application.meeting_date != meeting.date:
+            portfolio_services.application_list_for_meeting(
+                application=item.application, meeting_date=meeting.date, actor=by
+            )
+            changed += 1
+    return changed
+
+
+def _next_meeting_with_room(*, after: Meeting, submitted_on: date) -> Meeting | None:
+    candidates = (
+        Meeting.objects.select_for_update()
+        .filter(
+            status=Meeting.Status.PLANNED,
+            date__gt=max(after.date, timezone.localdate() - timedelta(days=1)),
+            submission_cutoff__gte=submitted_on,
+        )
+        .exclude(pk=after.pk)
+        .order_by("date")
+    )
+    return next((m for m in candidates if not _meeting_is_full(m)), None)
+
+
+def agenda_move_off_for_cutoff(*, items, meeting: Meeting, by: User) -> list[tuple]:
+    """A meeting's cut-off moved before these items' submissions: move each to the next planned
+    meeting with room whose cut-off its submission met, updating its listing and emailing its
+    school and reviewers. Returns [(item, from_meeting, to_meeting)]. Refuses (the caller's
+    transaction rolls back) naming the applications no meeting can take."""
+    moved, stuck = [], []
+    for item in items:
+        target = _next_meeting_with_room(after=meeting, submitted_on=_submitted_on(item.submitted_at))
+        if target is None:
+            stuck.append(item)
+            continue
+        item.meeting = target
+        item.save(update_fields=["meeting"])
+        portfolio_services.application_list_for_meeting(
+            application=item.application, meeting_date=target.date, actor=by
+        )
+        audit.record(
+            actor=by,
+            action="agenda.moved",
+            target=item,
+            summary=f"{item.application.school.name} moved from {meeting} to {target}: submitted after the new cut-off",
+            data={"from": meeting.date.isoformat(), "to": target.date.isoformat(), "reason": "cutoff"},
+        )
+        listing_moved_notify(item=item, previous=meeting.date)
+        moved.append((item, meeting, target))
+    if stuck:
+        names = ", ".join(i.application.school.name for i in stuck)
+        raise Refusal(
+            f"The cut-off cannot move before the submission of {names}: no later planned meeting has room for "
+            "it. Schedule a meeting or raise a meeting's capacity first. Nothing has been changed."
+        )
+    return moved
+
+
+def listing_moved_notify(*, item: AgendaItem, previous: date | None) -> None:
+    """Email the school's leads and the item's reviewers the application's (new) meeting date,
+    with the school's evidence that will be more than 3 years old by then."""
+    from portfolios import selectors as portfolio_selectors
+    from schools.models import Membership
+
+    from ..models import Review
+
+    application, meeting = item.application, item.meeting
+    leads = list(
+        Membership.objects.filter(
+            school=application.school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    reviewers = list(
+        Review.objects.filter(agenda_item=item, member__user__is_active=True).values_list(
+            "member__user__email", flat=True
+        )
+    )
+    context = {
+        "school": application.school,
+        "meeting": meeting,
+        "previous": previous,
+        "stale": portfolio_selectors.evidence_stale_by(application=application, day=meeting.date),
+        "link": settings.SITE_URL + reverse("portfolios:application", args=[application.pk]),
+    }
+    if leads:
+        notifications.send(to=leads, template="meeting_moved", context={**context, "for_school": True})
+    if reviewers:
+        notifications.send(to=reviewers, template="meeting_moved", context={**context, "for_school": False})
+
+
+def meeting_moved_notify(*, meeting: Meeting, previous: date) -> None:
+    """Tell every school on the moved meeting's agenda (and its reviewers) the new date."""
+    for item in undecided_items(meeting):
+        listing_moved_notify(item=item, previous=previous)

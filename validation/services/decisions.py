@@ -145,6 +145,13 @@ def decision_record(
                 )
             if timezone.localdate() < meeting.date:
                 raise Refusal(f"The meeting is on {meeting.date:%-d %B %Y}. Decisions are recorded at the meeting.")
+            submitted_on = timezone.localtime(item.application.submitted_at).date()
+            if meeting.date < submitted_on:
+                raise Refusal(
+                    f"A decision cannot precede the submission: {item.application.school.name} submitted on "
+                    f"{submitted_on:%-d %B %Y}, after the meeting on {meeting.date:%-d %B %Y}. Move it to a later "
+                    "meeting. No decision has been recorded."
+                )
             if permissions.is_conflicted(by, item.application.school):
                 raise Refusal(
                     f"You have a conflict of interest with {item.application.school.name}, so you cannot record "

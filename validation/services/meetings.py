@@ -12,6 +12,7 @@ from django.utils import timezone
 from accreditation import audit
 from accreditation.errors import Refusal
 from accreditation.models import User
+from portfolios.models import Application
 
 from .. import permissions, term_dates
 from ..models import (
@@ -129,11 +130,32 @@ def check_meeting(*, meeting_date: date, cutoff: date | None, capacity: int | No
     return errors
 
 
+def _term_containing(day: date) -> term_dates.HalfTerm | None:
+    first_year = day.year if day.month >= 9 else day.year - 1
+    return next((h for h in term_dates.half_terms(first_year) if h.starts <= day <= h.ends), None)
+
+
+def _names(items) -> str:
+    names = [item.application.school.name for item in items]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User, **changes) -> Meeting:
-    """Change a meeting's date, time, place, cut-off, capacity, status or notes. Refuses a cut-off
-    on or after the meeting, a capacity below 1, a date outside its academic year or a date
-    another meeting has; nothing is saved unless everything is right."""
+    """Change a meeting's date, time, place, cut-off, capacity, status or notes.
+
+    Refuses, naming the rule (and the applications concerned), and saving nothing: a cut-off on or
+    after the meeting, a capacity below 1, a date outside its academic year, a date another meeting
+    has; a new date in the past, outside every term, or before the submission of an application on
+    its agenda; marking it held while an application on it is undecided. A cut-off moved before an
+    item's submission moves that item to the next planned meeting with room (listed on
+    `meeting.moved_items` as (item, from, to) so the page can say so; refused when none has room).
+
+    A new date is copied, in this transaction, onto every undecided application on the agenda
+    (agenda_sync_listings) and emailed to those schools' leads and their reviewers, with any
+    evidence that will be more than 3 years old by the new date."""
+    from .agendas import agenda_move_off_for_cutoff, agenda_sync_listings, meeting_moved_notify
+
     if not permissions.can_manage_meetings(by):
         raise PermissionDenied
     unknown = set(changes) - set(MEETING_EDITABLE)
@@ -151,11 +173,35 @@ def meeting_update(*, meeting: Meeting, by: User, **changes) -> Meeting:
     )
     if Meeting.objects.filter(date=meeting.date).exclude(pk=meeting.pk).exists():
         errors["date"] = "Another meeting is already on this date"
+    undecided = list(
+        meeting.agenda_items.filter(decision__isnull=True)
+        .exclude(application__state__in=[*Application.CLOSED_STATES, Application.State.DRAFT])
+        .select_related("application__school")
+    )
+    date_moved = meeting.date != before["date"]
+    if date_moved and "date" not in errors:
+        if meeting.date < timezone.localdate():
+            errors["date"] = "A meeting cannot be moved to a date in the past"
+        elif _term_containing(meeting.date) is None:
+            errors["date"] = f"{meeting.date:%-d %B %Y} is outside every school term. Choose a date in term time"
+        else:
+            early = [i for i in undecided if timezone.localtime(i.submitted_at).date() > meeting.date]
+            if early:
+                errors["date"] = (
+                    f"A meeting cannot be before the submission of an application on its agenda: "
+                    f"{_names(early)} submitted after {meeting.date:%-d %B %Y}"
+                )
+    if meeting.status == Meeting.Status.HELD and before["status"] != Meeting.Status.HELD and undecided:
+        errors["status"] = (
+            f"A meeting cannot be marked held while an application on it is undecided: record a decision on "
+            f"{_names(undecided)} or move it to another meeting first"
+        )
     if errors:
         raise Refusal(" ".join(errors.values()))
     changed = {
         f: [str(before[f]), str(getattr(meeting, f))] for f in MEETING_EDITABLE if before[f] != getattr(meeting, f)
     }
+    meeting.moved_items = []
     if not changed:
         return meeting
     meeting.updated_at = timezone.now()
@@ -167,6 +213,12 @@ def meeting_update(*, meeting: Meeting, by: User, **changes) -> Meeting:
         summary="Changed " + ", ".join(f.replace("_", " ") for f in changed),
         data=changed,
     )
+    if meeting.submission_cutoff != before["submission_cutoff"]:
+        late = [i for i in undecided if timezone.localtime(i.submitted_at).date() > meeting.submission_cutoff]
+        meeting.moved_items = agenda_move_off_for_cutoff(items=late, meeting=meeting, by=by)
+    if date_moved:
+        agenda_sync_listings(meeting=meeting, by=by)
+        meeting_moved_notify(meeting=meeting, previous=before["date"])
     return meeting
 
 

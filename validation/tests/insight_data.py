@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -76,7 +77,7 @@ def decided(
             application=app,
             decision=decision,
             awarded_on=meeting_date,
-            expires_on=meeting_date.replace(year=meeting_date.year + 3),
+            expires_on=meeting_date + relativedelta(years=3),
             status=award_status,
             verification_code=secrets.token_urlsafe(18),
         )

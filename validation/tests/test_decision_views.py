@@ -244,8 +244,11 @@ def test_move_page_refuses_a_full_meeting_with_a_message(client, world):
     other = complete_application(LeadFactory())
     AgendaItem.objects.create(meeting=full, application=other, submitted_at=timezone.now())
     login(client, world["admin"])
+    page = client.get(reverse("validation:agenda_move", args=[item.pk]))
+    assert full not in page.context["form"].fields["meeting"].queryset  # only meetings with room are offered
     response = client.post(reverse("validation:agenda_move", args=[item.pk]), {"meeting": full.pk})
-    assert "is full" in response.content.decode()
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "Select a meeting from the list" in body
     item.refresh_from_db()
     assert item.meeting == world["meeting"]
 

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 import time_machine
+from dateutil.relativedelta import relativedelta
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
@@ -155,11 +156,12 @@ def test_the_task_runs_the_schedule():
     assert apply_evidence_retention.delay(as_of=TODAY.isoformat()).get() == {"files": 1, "bytes": 3, "failed": 0}
 
 
-def test_the_weekly_job_is_scheduled():
+def test_evidence_files_are_deleted_by_the_nightly_retention_sweep_not_a_job_of_their_own():
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="validation.tasks.apply_evidence_retention")
-    assert task.enabled and task.crontab.day_of_week == "0"
+    sweep = PeriodicTask.objects.get(task="insight.retention_sweep")
+    assert sweep.enabled and (sweep.crontab.hour, sweep.crontab.day_of_week) == ("3", "*")
+    assert not PeriodicTask.objects.filter(task="validation.tasks.apply_evidence_retention").exists()
 
 
 def test_schedule_update_refuses_zero_and_negative_periods():
@@ -202,7 +204,7 @@ def test_preview_lists_counts_and_sizes_by_school_without_removing_anything():
 
 def test_preview_for_a_later_date_shows_what_will_be_due_then(admin_client):
     school = SchoolFactory(name="Later School")
-    app, _, _ = decided(school, meeting_date=datetime.date.today().replace(year=datetime.date.today().year - 6))
+    app, _, _ = decided(school, meeting_date=datetime.date.today() - relativedelta(years=6))
     Award.objects.filter(application=app).update(status=Award.Status.LAPSED)
     stored_evidence(school, applications=[app])
     later = datetime.date.today() + datetime.timedelta(days=400)

@@ -208,7 +208,8 @@ def test_schedule_is_idempotent_and_audited():
     assert AuditEvent.objects.filter(action="meeting.scheduled").count() == 6
 
 
-def test_schedule_keeps_an_adjusted_meeting_and_fills_only_missing_half_terms():
+def test_schedule_keeps_an_adjusted_meeting_and_fills_only_missing_half_terms(time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)  # a meeting is only moved to a date to come
     admin = AdminFactory()
     services.meetings_schedule(academic_year="2026-27", by=admin)
     moved = Meeting.objects.get(half_term="autumn_2")

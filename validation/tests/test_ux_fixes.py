@@ -4,10 +4,11 @@ links that land on a control, past meetings that still say planned, choosing a s
 matches, and the evidence flags validators see on a review."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation.tests.helpers import login
 from portfolios.models import EvidenceItem
@@ -45,9 +46,11 @@ class TestMeetingForm:
         assert "govuk-input--width-3" in capacity and 'inputmode="numeric"' in capacity
         link = re.search(r"<input[^>]*name=\"online_link\"[^>]*>", body).group(0)
         assert re.search(r'class="[^"]*\bgovuk-input\b', link)
-        assert "For example, 7 10 2026" in body
+        example = timezone.localdate() + timedelta(days=42)
+        assert f"For example, {example.day} {example.month} {example.year}" in body
 
-    def test_saving_with_the_date_boxes(self, admin_client):
+    def test_saving_with_the_date_boxes(self, admin_client, time_machine):
+        time_machine.move_to("2026-09-01 10:00", tick=False)
         meeting = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
         admin_client.post(
             reverse("validation:meeting_edit", args=[meeting.pk]),

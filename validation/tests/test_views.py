@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import icalendar
@@ -74,7 +75,8 @@ def test_state_changing_views_refuse_get(admin_client, member):
     assert member.is_active
 
 
-def test_meeting_edit_refused_to_validators(member_client):
+def test_meeting_edit_refused_to_validators(member_client, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)  # the list shows the meeting while it is to come
     meeting = MeetingFactory()
     assert member_client.get(reverse("validation:meeting_edit", args=[meeting.pk])).status_code == 403
     response = member_client.get(reverse("validation:meetings"))
@@ -255,7 +257,14 @@ def test_school_users_and_admins_without_membership_have_no_conflicts_page(clien
 
 
 def test_schedule_page_proposes_then_confirms(admin_client):
-    response = admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"})
+    form = admin_client.get(reverse("validation:meetings_schedule")).content.decode()
+    assert re.search(r'<form method="post"', form) and 'name="csrfmiddlewaretoken"' in form
+    # The year is posted, never put in the URL (nor the CSRF token with it).
+    assert (
+        admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).context["proposals"]
+        is None
+    )
+    response = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"})
     body = response.content.decode()
     assert "Wednesday 30 September 2026" in body and "Confirm and schedule 6 meetings" in body
     assert not Meeting.objects.exists()
@@ -269,7 +278,7 @@ def test_schedule_page_proposes_then_confirms(admin_client):
     )
     assert "were already scheduled. Nothing was added" in response.content.decode()
     assert Meeting.objects.count() == 6
-    body = admin_client.get(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).content.decode()
+    body = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": "2026-27"}).content.decode()
     assert "All six meetings for 2026-27 are already scheduled" in body
 
 
@@ -281,7 +290,8 @@ def test_schedule_page_proposes_then_confirms(admin_client):
         ("", "Enter the academic year, for example 2026-27"),
     ],
 )
-def test_schedule_page_refuses_malformed_years(admin_client, year, message):
+def test_schedule_page_refuses_malformed_years(admin_client, time_machine, year, message):
+    time_machine.move_to("2026-06-01 10:00", tick=False)  # the example offered is next year's
     response = admin_client.post(reverse("validation:meetings_schedule"), {"academic_year": year, "confirm": "yes"})
     body = response.content.decode()
     assert "govuk-error-summary" in body and message in body
@@ -308,7 +318,8 @@ def meeting_data(meeting, **changes):
     return data | changes
 
 
-def test_admin_adjusts_a_meeting(admin_client):
+def test_admin_adjusts_a_meeting(admin_client, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)
     meeting = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
     response = admin_client.post(
         reverse("validation:meeting_edit", args=[meeting.pk]),
@@ -366,7 +377,8 @@ def test_profile_creates_a_calendar_link_shown_once(member_client, member):
     assert ".ics" not in member_client.get(reverse("validation:profile")).content.decode()
 
 
-def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client, member):
+def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client, member, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)  # the feed lists this year's meetings
     planned = MeetingFactory(date=date(2026, 10, 7), online_link="https://meet.example.org/abc")
     cancelled = MeetingFactory(date=date(2026, 10, 14), status=Meeting.Status.CANCELLED)
     token = services.calendar_feed_renew(user=member.user)
@@ -385,7 +397,8 @@ def test_calendar_feed_lists_meetings_with_london_times_and_cancellations(client
     assert CalendarFeed.objects.get(user=member.user).last_fetched_at is not None
 
 
-def test_winter_meetings_are_in_gmt(client, member):
+def test_winter_meetings_are_in_gmt(client, member, time_machine):
+    time_machine.move_to("2026-09-01 10:00", tick=False)
     MeetingFactory(date=date(2027, 1, 20), submission_cutoff=date(2026, 12, 30))
     token = services.calendar_feed_renew(user=member.user)
     calendar = icalendar.Calendar.from_ical(client.get(reverse("validation:calendar", args=[token])).content)
@@ -402,8 +415,13 @@ def test_unknown_or_replaced_token_is_404(client, member):
 # Home and navigation -------------------------------------------------------------------------
 
 
-def test_validator_home_shows_next_meeting_and_nav(member_client, time_machine):
+def test_validator_home_shows_next_meeting_and_nav(client, member, time_machine):
     time_machine.move_to("2026-10-01 09:00 +01:00")
+    # Sign in after the clock moves: a session begun a month earlier would have expired.
+    from accreditation.tests.helpers import login
+
+    login(client, member.user)
+    member_client = client
     MeetingFactory(date=date(2026, 9, 30), submission_cutoff=date(2026, 9, 9))
     MeetingFactory(date=date(2026, 11, 25), submission_cutoff=date(2026, 11, 4))
     body = member_client.get(reverse("home")).content.decode()

@@ -2,6 +2,7 @@
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,11 +16,13 @@ from portfolios.models import Application, EvidenceItem
 from schools import services as school_services
 from schools.models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
 from validation import services as validation_services
+from validation import term_dates
 from validation.models import AgendaItem, Award, Conflict, Decision, GroupMember, Meeting, Team
+from validation.services.meetings import default_cutoff, meeting_defaults
+from validation.services.reviews import reviewers_assign
 
 DEMO_PASSWORD = "anti-bullying-demo"  # noqa: S105 - published demo password; refused when DEBUG is off
 
-DEMO_MEETINGS_YEAR = "2026-27"
 ADMIN = ("hw.admin@example.org", "Harriet", "Walsh", "Health & Wellbeing team manager")
 VALIDATORS = [
     ("validator.hw@example.org", "Vikram", "Shah", "health-wellbeing"),
@@ -39,6 +42,20 @@ ACCREDITED = {
     "governor_name": "Mrs Joy Patel",
     "inspected_on": datetime.date(2022, 11, 9),
     "lead": ("lead@brookfield.example.org", "Bea", "Ford", "Deputy Head"),
+}
+EXPIRING = {
+    "urn": 990005,
+    "name": "Hollybush Church of England Primary School (demo)",
+    "phase": "Primary",
+    "type_name": "Voluntary aided school",
+    "street": "Hollybush Lane",
+    "town": "Hemel Hempstead",
+    "postcode": "HP1 9ZZ",
+    "district": "Dacorum",
+    "head_teacher": "Mrs Fiona Reid",
+    "governor_name": "Revd Mark Hall",
+    "inspected_on": datetime.date(2021, 6, 16),
+    "lead": ("lead@hollybush.example.org", "Helen", "Moss", "Deputy Head"),
 }
 SCHOOLS = [
     {
@@ -186,15 +203,21 @@ class Command(BaseCommand):
             },
         )
 
-        self.validating_group()
+        # The story is placed relative to today: nothing here is locked to a month or a year.
+        today = timezone.localdate()
+        self.validating_group(today)
         self.portfolio()
-        self.agenda()
-        logins.append(self.accredited())
+        logins.append(self.accredited(today))
+        self.agenda(today)
+        logins.append(self.expiring_award(today))
+        self.incident_returns(today)
+        self.failed_email()
         self.surveys()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
         )
+        self.strategy()
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/sign-in/ with:"))
         width = max(len(role) for role, _ in logins)
@@ -202,6 +225,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<{width}}  {email}")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"  One registration is waiting for approval: {PENDING['school_name']}")
+
+    def strategy(self):
+        """Issue 19: commitments, training and (by name: nothing imports insight) indicators and a board report."""
+        from django.core.management import call_command
+
+        from validation.management.demo_training import seed_training_and_commitments
+
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        schools = {s.urn: s for s in School.objects.filter(urn__in=[990001, 990002, 990004])}
+        seed_training_and_commitments(admin, schools)
+        transaction.on_commit(lambda: call_command("seed_demo_insight", stdout=self.stdout))
 
     def surveys(self):
         """Oakfield's pupil surveys before and after anti-bullying week (portfolios/surveys/demo.py)."""
@@ -240,9 +274,14 @@ class Command(BaseCommand):
         school_services.school_eligibility_refresh(school=school)
         return school
 
-    def validating_group(self):
-        """The 2026-27 meetings and one declared conflict (Vikram is a governor at Oakfield)."""
-        validation_services.meetings_schedule(academic_year=DEMO_MEETINGS_YEAR, by=None)
+    def validating_group(self, today):
+        """This academic year's and next year's meetings and one declared conflict (Vikram is a
+        governor at Oakfield)."""
+        this_year = term_dates.academic_year_of(today)
+        validation_services.meetings_schedule(academic_year=this_year, by=None)
+        validation_services.meetings_schedule(
+            academic_year=term_dates.academic_year_of(today + relativedelta(years=1)), by=None
+        )
         member = GroupMember.objects.get(user__email=VALIDATORS[0][0])
         Conflict.objects.get_or_create(
             member=member,
@@ -289,67 +328,33 @@ class Command(BaseCommand):
                 evidence=EvidenceItem.objects.filter(school=school, criteria__number=number),
             )
 
-    def agenda(self):
-        """Riverside's submitted first application, on the next meeting that can take it, with two
-        reviewers (Vikram, conflicted with Oakfield only, may be one of them)."""
-        school = School.objects.get(urn=SCHOOLS[1]["urn"])
-        lead = get_user_model().objects.get(email=SCHOOLS[1]["lead"][0])
-        if not Application.objects.filter(school=school).exists():
-            criteria = list(portfolio_selectors.current_criteria_set().criteria.all())
-            upload = SimpleUploadedFile(
-                "Riverside anti-bullying review.pdf", demo_pdf("Riverside anti-bullying review"), "application/pdf"
-            )
-            [item] = portfolio_services.evidence_add_files(
-                school=school,
-                actor=lead,
-                files=[upload],
-                title="Whole-school anti-bullying review",
-                description="Demo evidence.",
-                produced_on=timezone.localdate() - datetime.timedelta(days=45),
-                impact="Incidents on the playground halved after the new lunchtime buddy scheme.",
-                criteria=criteria,
-            )
-            application = portfolio_services.application_start(school=school, actor=lead)
-            for response in application.responses.all():
-                portfolio_services.response_update(
-                    response=response,
-                    actor=lead,
-                    self_evaluation=f"How Riverside meets criterion {response.criterion.number} (demo).",
-                    evidence=[item],
-                )
-            portfolio_services.application_submit(
-                application=application, actor=lead, declaration=True, equality_declaration=True
-            )
-        # Places it if it is still waiting (no meeting could take it before); otherwise nothing.
-        validation_services.agenda_place_waiting(by=None)
+    # The meetings of the story --------------------------------------------------------------
 
-    def accredited(self):
-        """Brookfield, accredited at the last meeting of 2025-26, so the public register, the
-        certificate and its verification page, the dashboard's awards and the expiry jobs have
-        something to show. The meeting's decision is written as its record, then released through
-        the real service (which makes the award and the feedback letter)."""
-        spec = ACCREDITED
-        school = self.school(spec)
-        email, first, last, title = spec["lead"]
-        lead = self.person(email, first, last, title)
-        Membership.objects.update_or_create(
-            user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
-        )
-        login = (f"{school.name}: SLT lead (accredited)", email)
-        if Award.objects.filter(school=school).exists():
-            return login
-        admin = get_user_model().objects.get(email=ADMIN[0])
-        validation_services.meetings_schedule(academic_year="2025-26", by=None)
-        meeting = Meeting.objects.filter(academic_year="2025-26").order_by("-date").first()
-        upload = SimpleUploadedFile("Brookfield review.pdf", demo_pdf("Brookfield review"), "application/pdf")
+    def demo_meeting(self, day):
+        """The meeting on `day` (a scheduled one if it falls there), else one made for the demo with
+        the usual cut-off. Cancelled and held meetings are left as they are."""
+        meeting = Meeting.objects.filter(date=day).first()
+        if meeting is None:
+            meeting = Meeting.objects.create(
+                academic_year=term_dates.academic_year_of(day),
+                date=day,
+                submission_cutoff=default_cutoff(day),
+                **meeting_defaults(),
+            )
+        return meeting
+
+    def submitted_application(self, *, school, lead, title, produced_on, submitted_on, impact):
+        """A complete application with one evidence item on every criterion, submitted through the
+        real service and then dated as submitted on `submitted_on` (the demo's story began then)."""
+        upload = SimpleUploadedFile(f"{title}.pdf", demo_pdf(title), "application/pdf")
         [item] = portfolio_services.evidence_add_files(
             school=school,
             actor=lead,
             files=[upload],
-            title="Anti-bullying review 2025",
+            title=title,
             description="Demo evidence.",
-            produced_on=meeting.date - datetime.timedelta(days=200),
-            impact="Pupils report bullying sooner and say staff act on it.",
+            produced_on=produced_on,
+            impact=impact,
             criteria=list(portfolio_selectors.current_criteria_set().criteria.all()),
         )
         application = portfolio_services.application_start(school=school, actor=lead)
@@ -357,30 +362,206 @@ class Command(BaseCommand):
             portfolio_services.response_update(
                 response=response,
                 actor=lead,
-                self_evaluation=f"How Brookfield meets criterion {response.criterion.number} (demo).",
+                self_evaluation=f"How {school.name} meets criterion {response.criterion.number} (demo).",
                 evidence=[item],
             )
         portfolio_services.application_submit(
             application=application, actor=lead, declaration=True, equality_declaration=True
         )
+        moment = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(15, 30)))
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=moment, first_submitted_at=moment, created_at=moment - datetime.timedelta(days=30)
+        )
+        application.transitions.update(created_at=moment)
         application.refresh_from_db()
-        portfolio_services.application_list_for_meeting(application=application, meeting_date=meeting.date, actor=admin)
-        agenda_item = AgendaItem.objects.create(
+        return application
+
+    def list_on(self, *, application, meeting, admin):
+        """Put the application on `meeting`'s agenda (a past meeting: the placing job only looks
+        forward) with the meeting's date copied, as agenda_place does, and two reviewers."""
+        item = AgendaItem.objects.create(
             meeting=meeting, application=application, submitted_at=application.submitted_at, placed_by=admin
         )
-        application.refresh_from_db()
-        portfolio_services.application_start_review(application=application, actor=admin)
-        decision = Decision.objects.create(
-            agenda_item=agenda_item,
-            meeting=meeting,
-            application=application,
-            outcome=Decision.Outcome.ACCREDITED,
-            strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
-            areas_for_future="Involve parents in the annual review of the policy.",
-            recorded_by=admin,
+        portfolio_services.application_list_for_meeting(application=application, meeting_date=meeting.date, actor=admin)
+        reviewers_assign(item=item, by=admin)
+        return item
+
+    def reviews_in(self, item, recommendation="accredit"):
+        """Each assigned reviewer judges every criterion met and submits."""
+        criteria = {r.criterion_id: ("met", "") for r in item.application.responses.all()}
+        for review in item.reviews.select_related("member__user").filter(submitted_at__isnull=True):
+            validation_services.review_save(
+                review=review,
+                by=review.member.user,
+                judgements=criteria,
+                recommendation=recommendation,
+                comment="Clear evidence on every criterion; pupils' voices come through.",
+                submit=True,
+            )
+
+    def all_present(self, meeting, admin):
+        members = GroupMember.objects.filter(user__email__in=[v[0] for v in VALIDATORS], is_active=True)
+        validation_services.attendance_record(meeting=meeting, members=members, by=admin)
+
+    def decided_and_released(self, *, item, admin, strengths, areas):
+        """The decision recorded and released through the real services (quorum, letter, award)."""
+        decision = validation_services.decision_record(
+            item=item, outcome=Decision.Outcome.ACCREDITED, strengths=strengths, areas_for_future=areas, by=admin
         )
-        validation_services.decision_release(decision=decision, by=admin)
+        return validation_services.decision_release(decision=decision, by=admin)
+
+    def accredited(self, today):
+        """Brookfield, accredited at a meeting held last week: submitted six weeks ago, reviewed,
+        attendance taken (so the minutes PDF says who attended), decided and released through the
+        real services, and the meeting marked held. The register, certificate, verification page
+        and dashboard have something to show."""
+        school, lead, login = self.demo_school_with_lead(ACCREDITED, "accredited")
+        if Award.objects.filter(school=school).exists() or Application.objects.filter(school=school).exists():
+            return login
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        meeting = self.demo_meeting(today - datetime.timedelta(days=7))
+        application = self.submitted_application(
+            school=school,
+            lead=lead,
+            title="Anti-bullying review (Brookfield)",
+            produced_on=today - datetime.timedelta(days=200),
+            submitted_on=meeting.submission_cutoff - datetime.timedelta(days=14),
+            impact="Pupils report bullying sooner and say staff act on it.",
+        )
+        item = self.list_on(application=application, meeting=meeting, admin=admin)
+        self.reviews_in(item)
+        self.all_present(meeting, admin)
+        self.decided_and_released(
+            item=item,
+            admin=admin,
+            strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
+            areas="Involve parents in the annual review of the policy.",
+        )
+        if meeting.status == Meeting.Status.PLANNED:
+            validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
         return login
+
+    def agenda(self, today):
+        """Riverside's first application, submitted four weeks ago and placed by the real placing
+        service on today's meeting, with both reviews in and the members' attendance recorded: an
+        admin can record the group's decision now, release it and download the certificate."""
+        school = School.objects.get(urn=SCHOOLS[1]["urn"])
+        lead = get_user_model().objects.get(email=SCHOOLS[1]["lead"][0])
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        meeting = self.demo_meeting(today)
+        if not Application.objects.filter(school=school).exists():
+            self.submitted_application(
+                school=school,
+                lead=lead,
+                title="Whole-school anti-bullying review",
+                produced_on=today - datetime.timedelta(days=45),
+                submitted_on=meeting.submission_cutoff - datetime.timedelta(days=7),
+                impact="Incidents on the playground halved after the new lunchtime buddy scheme.",
+            )
+        # Places it if it is still waiting (today's meeting comes first); otherwise nothing.
+        validation_services.agenda_place_waiting(by=None)
+        item = AgendaItem.objects.filter(application__school=school, decision__isnull=True).first()
+        if item is not None and item.meeting_id == meeting.pk and not meeting.is_cancelled:
+            self.reviews_in(item)
+            if not meeting.attendance.exists():
+                self.all_present(meeting, admin)
+
+    def expiring_award(self, today):
+        """Hollybush, accredited nearly three years ago: its award expires in about four months, so
+        the expiry reminders, the dashboard's "expiring" figures and the renewal journey show."""
+        school, lead, login = self.demo_school_with_lead(EXPIRING, "award expiring soon")
+        if Application.objects.filter(school=school).exists():
+            return login
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        held_on = today - relativedelta(years=3) + relativedelta(months=4)
+        while not term_dates.is_working_day(held_on):
+            held_on -= datetime.timedelta(days=1)
+        meeting = self.demo_meeting(held_on)
+        application = self.submitted_application(
+            school=school,
+            lead=lead,
+            title="Anti-bullying review (Hollybush)",
+            produced_on=held_on - datetime.timedelta(days=60),
+            submitted_on=meeting.submission_cutoff - datetime.timedelta(days=7),
+            impact="Playtime buddies cut reported incidents by a third.",
+        )
+        item = self.list_on(application=application, meeting=meeting, admin=admin)
+        self.reviews_in(item)
+        self.all_present(meeting, admin)
+        self.decided_and_released(
+            item=item,
+            admin=admin,
+            strengths="A clear reporting route every pupil could describe.",
+            areas="Bring the policy review cycle in line with the governors' calendar.",
+        )
+        if meeting.status == Meeting.Status.PLANNED:
+            validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
+        return login
+
+    def incident_returns(self, today):
+        """This and last academic year's terms, and Oakfield's and Riverside's returns for the
+        last three terms whose returns have opened, so the trends page draws lines."""
+        from schools import returns_services
+        from schools.returns import academic_year_label, year_groups_for_phase
+        from schools.returns import academic_year_of as returns_year_of
+        from schools.returns_figures import Figures
+        from schools.returns_models import IncidentReturn, IncidentType, Term
+
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        this_year = returns_year_of(today)
+        for year in (this_year - 1, this_year):
+            returns_services.terms_add_year(actor=admin, academic_year=academic_year_label(year))
+        terms = list(Term.objects.filter(opens_on__lte=today).order_by("-opens_on")[:3])[::-1]
+        slugs = list(IncidentType.objects.filter(is_active=True).exclude(slug="racist").values_list("slug", flat=True))
+        for n, spec in enumerate(SCHOOLS):
+            school = School.objects.get(urn=spec["urn"])
+            lead = get_user_model().objects.get(email=spec["lead"][0])
+            years = [code for code, _ in year_groups_for_phase(school.phase)]
+            for k, term in enumerate(terms):
+                if IncidentReturn.objects.filter(school=school, term=term).exists():
+                    continue
+                total = 14 - 3 * k + 2 * n  # falling term on term
+                verbal, other = total // 2, total - total // 2
+                types = dict.fromkeys([*slugs, "racist"], 0) | {slugs[0]: verbal, slugs[-1]: other}
+                figures = Figures(
+                    total=total,
+                    racist_incidents=0,
+                    types=types,
+                    years=dict.fromkeys(years, 0) | {years[0]: total - total // 3, years[-1]: total // 3},
+                    outcomes={"resolved": total - 1, "ongoing": 1, "referred": 0},
+                    commentary="Demo return: lunchtime buddies and a new reporting box.",
+                )
+                returns_services.return_submit(school=school, term=term, actor=lead, figures=figures)
+
+    def demo_school_with_lead(self, spec, label):
+        school = self.school(spec)
+        email, first, last, title = spec["lead"]
+        lead = self.person(email, first, last, title)
+        Membership.objects.update_or_create(
+            user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
+        )
+        return school, lead, (f"{school.name}: SLT lead ({label})", email)
+
+    def failed_email(self):
+        """Issue 24: one email the mail server refused, for the H&W admin's Email page (/mail/).
+        Dated yesterday, whatever today is; created once (by its subject)."""
+        from django.utils import timezone
+
+        from accreditation.models import OutboxMessage
+
+        OutboxMessage.objects.get_or_create(
+            subject="Your Anti-bullying Accreditation account (demo: an address that bounced)",
+            defaults={
+                "template": "invitation",
+                "to": ["head.teacher@meadowlane.example.org"],
+                "body_text": "Demo message: never sent.",
+                "status": OutboxMessage.Status.FAILED,
+                "attempts": 1,
+                "created_at": timezone.now() - datetime.timedelta(days=1),
+                "last_error": "head.teacher@meadowlane.example.org: 550 5.1.1 <head.teacher@meadowlane.example.org>: "
+                "Recipient address rejected: User unknown in virtual mailbox table",
+            },
+        )
 
     def person(self, email, first, last, title, is_hw_admin=False):
         user, created = get_user_model().objects.get_or_create(
