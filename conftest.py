@@ -301,3 +301,12 @@ def _reference_data_in_transactional_tests(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         replay_data_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures (the dashboard) and rate-limit counts
+    from another test's rolled-back data must not leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -49,7 +49,7 @@ def _charts(data):
 @require_GET
 @admin_required
 def dashboard(request):
-    data = figures.dashboard(timezone.localdate())
+    data = figures.dashboard_cached(timezone.localdate())
     return render(request, "validation/dashboard/dashboard.html", {**data, "charts": _charts(data)})
 
 
