@@ -18,16 +18,32 @@ def _static_roots():
     return roots
 
 
-def _url_fetcher(url, *args, **kwargs):
-    from weasyprint.urls import default_url_fetcher
-
+def _allowed(url: str) -> bool:
     if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
+        return True
     if url.startswith("file://"):
-        path = Path(url[len("file://") :]).resolve()
-        if any(path.is_relative_to(root) for root in _static_roots()):
-            return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"PDF rendering may not fetch {url}")
+        path = Path(url[len("file://") :].split("?")[0]).resolve()
+        return any(path.is_relative_to(root) for root in _static_roots())
+    return False
+
+
+def _safe_fetcher():
+    """WeasyPrint 70 wants a URLFetcher object (a plain function breaks on images): this one
+    refuses everything but data: URLs and files under the static folders."""
+    from weasyprint.urls import URLFetcher
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _allowed(url):
+                raise ValueError(f"PDF rendering may not fetch {url}")
+            return super().fetch(url, headers)
+
+    return SafeURLFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
+def _url_fetcher(url, *args, **kwargs):
+    """The same rule as a function (kept for the benchmark runner)."""
+    return _safe_fetcher().fetch(url)
 
 
 def render_pdf(template_name: str, context: dict | None = None) -> bytes:
@@ -43,4 +59,4 @@ def render_pdf(template_name: str, context: dict | None = None) -> bytes:
     }
     html = render_to_string(template_name, ctx)
     base = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/" if settings.STATICFILES_DIRS else None
-    return HTML(string=html, base_url=base, url_fetcher=_url_fetcher).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=_safe_fetcher()).write_pdf()

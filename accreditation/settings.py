@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "accreditation.middleware.SessionTimeoutMiddleware",
     "accreditation.middleware.SecondFactorMiddleware",
     "accreditation.middleware.RequestContextMiddleware",
+    # The school a person in several schools' teams is working as (issue 17).
+    "schools.working.WorkingSchoolMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks.

@@ -7,6 +7,8 @@ one column with today and agrees with Python by construction.
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 EVIDENCE_MAX_AGE_YEARS = 3
 # How long before it goes stale an item is shown as "nearly out of date".
 EVIDENCE_WARNING_DAYS = 90
@@ -32,3 +34,27 @@ def is_stale(produced_on: date, as_of: date) -> bool:
 def is_nearly_stale(produced_on: date, as_of: date) -> bool:
     """Still in date on `as_of`, but goes stale within EVIDENCE_WARNING_DAYS."""
     return not is_stale(produced_on, as_of) and stale_from(produced_on) <= as_of + timedelta(days=EVIDENCE_WARNING_DAYS)
+
+
+AWARD_YEARS = 3
+
+
+def award_start(*, decided_on: date, previous_expires_on: date | None) -> date:
+    """The first day of an award decided on `decided_on`: a renewal decided before the previous
+    award's expiry date starts on that date (the day after the previous award's last day), so no
+    months are lost; otherwise the decision date. Validation's award_grant and the school's
+    submission page both use it."""
+    if previous_expires_on is not None and decided_on < previous_expires_on:
+        return previous_expires_on
+    return decided_on
+
+
+def award_expires(starts_on: date) -> date:
+    """The expiry date (first day no longer in force) of an award starting on `starts_on`."""
+    return add_years(starts_on, AWARD_YEARS)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months (negative for earlier); a day the month lacks becomes
+    its last day (31 August + 6 months = 28 or 29 February), like add_years."""
+    return day + relativedelta(months=months)

@@ -251,3 +251,71 @@ class WithdrawForm(GDSFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing? (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class RenewalStartForm(forms.Form):
+    """Choose the renewal's development area among the last feedback's areas, or name another."""
+
+    OTHER = "other"
+    area = forms.ChoiceField(error_messages={"required": "Select your development area, or choose another area"})
+    other_area = forms.CharField(
+        required=False,
+        max_length=5000,
+        error_messages={"max_length": "The development area must be 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        self.fields["area"].choices = [(str(i), a) for i, a in enumerate(self.areas)] + [(self.OTHER, "Another area")]
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("area")
+        if choice == self.OTHER:
+            if not (cleaned.get("other_area") or "").strip() and "other_area" not in self.errors:
+                self.add_error("other_area", "Enter your development area")
+            cleaned["development_area"] = (cleaned.get("other_area") or "").strip()
+        elif choice is not None:
+            cleaned["development_area"] = self.areas[int(choice)]
+        return cleaned
+
+
+class LibraryFilterForm(forms.Form):
+    """The evidence library's search and filters (GET; each value that does not fit is ignored)."""
+
+    q = forms.CharField(label="Search titles and descriptions", required=False)
+    criterion = forms.TypedChoiceField(label="Criterion", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *EvidenceItem.Kind.choices])
+    age = forms.ChoiceField(label="Age", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("title", "Title A to Z"),
+            ("recently_added", "Recently added"),
+        ],
+    )
+
+    def __init__(self, *args, criteria, meeting_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", "All criteria")] + [
+            (c.number, f"{c.number}. {c.short_title}") for c in criteria
+        ]
+        by = f"by the meeting on {meeting_date:%-d %B %Y}" if meeting_date else "within 90 days"
+        self.fields["age"].choices = [
+            ("", "Any age"),
+            ("fresh", "In date"),
+            ("stale_by_meeting", f"Out of date {by}"),
+            ("stale", "Over 3 years old"),
+        ]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "govuk-input" if name == "q" else "govuk-select"
+
+    def filters(self) -> dict:
+        """The valid values only: a bad sort or criterion is ignored, not an error page."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) for name in self.fields if cleaned.get(name) not in (None, "")}

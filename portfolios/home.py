@@ -5,6 +5,7 @@ from accreditation.permissions import is_hw_admin
 from schools.selectors import school_for_user
 
 from . import selectors
+from .advice import selectors as advice_selectors
 from .models import Application
 
 
@@ -26,13 +27,23 @@ def admin_panel(user):
     if not is_hw_admin(user):
         return None
     waiting = Application.objects.filter(state=Application.State.SUBMITTED).count()
-    return Panel(title="Portfolios", template="portfolios/home_admin_panel.html", context={"waiting": waiting}, order=2)
+    advice = len(advice_selectors.open_requests())
+    context = {"waiting": waiting, "advice_waiting": advice}
+    return Panel(title="Portfolios", template="portfolios/home_admin_panel.html", context=context, order=2)
 
 
 def nav(user):
     if is_hw_admin(user):
-        return [NavItem("Portfolios", reverse("portfolios:admin_schools"), order=20)]
+        return [
+            NavItem("Portfolios", reverse("portfolios:admin_schools"), order=20),
+            NavItem("Guidance", reverse("portfolios:guidance_manage"), order=21),
+            NavItem("Good practice", reverse("portfolios:good_practice"), order=22),
+        ]
     school = school_for_user(user)
     if school is not None:
-        return [NavItem("Portfolio", reverse("portfolios:school", args=[school.pk]), order=20)]
+        return [
+            NavItem("Portfolio", reverse("portfolios:school", args=[school.pk]), order=20),
+            NavItem("Guidance", reverse("portfolios:guidance"), order=21),
+            NavItem("Good practice", reverse("portfolios:good_practice"), order=22),
+        ]
     return []

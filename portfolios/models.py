@@ -178,6 +178,10 @@ class Application(models.Model):
     meeting_date = models.DateField("meeting listed for", null=True, blank=True)
     areas_for_future = models.TextField("areas for future consideration", blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    # Written by validation's award_grant (application_record_award): the award this application
+    # earned, so a renewal can show when the new award would start without reading validation.
+    award_starts_on = models.DateField(null=True, blank=True)
+    award_expires_on = models.DateField(null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -264,6 +268,9 @@ class ApplicationTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # A request for further information: the criterion numbers it reopened (the guidance's
+    # "how often sent back" figure counts these).
+    criteria_reopened = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -329,6 +336,16 @@ class RetentionSchedule(models.Model):
         return "Evidence retention schedule"
 
 
+# The school's action plan (issue 17) lives in its own package; imported here so Django finds it.
+from .action_plans.models import Action, PlanReview  # noqa: E402
+
+# The packages' models (portfolios/<concept>/models.py) belong to this app; import them last, as
+# they build on the models above.
+from .advice.models import AdviceComment, AdviceRequest, AdviceSharing  # noqa: E402
+from .exemplars.models import Exemplar, SharingConsent  # noqa: E402
+from .guidance.models import CriterionGuidance, GuidanceVersion  # noqa: E402
+from .readiness.models import SelfRating  # noqa: E402
+
 # Surveys live in their own package; their tables belong to this app (and its migrations).
 from .surveys.models import (  # noqa: E402
     Question,
@@ -342,6 +359,10 @@ from .surveys.models import (  # noqa: E402
 from .training.models import Attendance, AttendanceImport, Booking, CascadeSession, Course  # noqa: E402
 
 __all__ = [
+    "Action",
+    "AdviceComment",
+    "AdviceRequest",
+    "AdviceSharing",
     "Application",
     "ApplicationTransition",
     "Attendance",
@@ -351,12 +372,18 @@ __all__ = [
     "Course",
     "CriteriaSet",
     "Criterion",
+    "CriterionGuidance",
     "CriterionResponse",
     "EvidenceDigest",
     "EvidenceItem",
+    "Exemplar",
+    "GuidanceVersion",
+    "PlanReview",
     "Question",
     "Questionnaire",
     "RetentionSchedule",
+    "SelfRating",
+    "SharingConsent",
     "SurveyAnswer",
     "SurveyResponse",
     "SurveyWindow",

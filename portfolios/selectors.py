@@ -60,6 +60,47 @@ def evidence_for_school(school):
     )
 
 
+LIBRARY_PAGE_SIZE = 50
+# Longer than any title anyone types: such a search is a plain miss, never a slow query.
+LIBRARY_MAX_QUERY = 200
+LIBRARY_SORTS = {
+    "newest": ("-produced_on", "title", "pk"),
+    "oldest": ("produced_on", "title", "pk"),
+    "title": ("title", "pk"),
+    "recently_added": ("-uploaded_at", "-pk"),
+}
+LIBRARY_AGES = ("fresh", "stale_by_meeting", "stale")
+
+
+def evidence_search(
+    school, *, as_of: date, meeting_date: date | None, q="", criterion=None, kind="", age="", sort="newest"
+):
+    """The library's rows, filtered and sorted: a search of title and description, a criterion
+    number, a kind, and an age (fresh / out of date by `meeting_date` / out of date on `as_of`).
+    Unknown values fall back to no filter and the newest first."""
+    rows = evidence_for_school(school)
+    query = (q or "").strip()
+    if len(query) > LIBRARY_MAX_QUERY:
+        return rows.none()
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    if criterion:
+        tagged = EvidenceItem.criteria.through.objects.filter(criterion__number=criterion).values("evidenceitem_id")
+        rows = rows.filter(pk__in=tagged)
+    if kind in EvidenceItem.Kind.values:
+        rows = rows.filter(kind=kind)
+    horizon = (
+        meeting_date if meeting_date and meeting_date > as_of else as_of + timedelta(days=dates.EVIDENCE_WARNING_DAYS)
+    )
+    if age == "stale":
+        rows = rows.filter(stale_from__lte=as_of)
+    elif age == "stale_by_meeting":
+        rows = rows.filter(stale_from__gt=as_of, stale_from__lte=horizon)
+    elif age == "fresh":
+        rows = rows.filter(stale_from__gt=horizon)
+    return rows.order_by(*LIBRARY_SORTS.get(sort, LIBRARY_SORTS["newest"]))
+
+
 def evidence_get_for_user(user, pk) -> EvidenceItem:
     item = get_object_or_404(EvidenceItem.objects.select_related("school", "uploaded_by"), pk=pk)
     if not permissions.can_view_portfolio(user, item.school):

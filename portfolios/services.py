@@ -19,7 +19,7 @@ from django.utils import timezone
 from accreditation import audit, notifications
 from schools.models import Membership, School
 
-from . import dates, permissions, selectors, uploads
+from . import permissions, selectors, uploads
 from .models import Application, ApplicationTransition, Criterion, CriterionResponse, EvidenceItem, new_storage_name
 
 logger = logging.getLogger(__name__)
@@ -309,12 +309,19 @@ def evidence_download_record(*, actor, item=None, application=None, via: str = "
 
 
 @transaction.atomic
-def application_start(*, school, actor, hard_copy_received_on: date | None = None) -> Application:
+def application_start(
+    *, school, actor, hard_copy_received_on: date | None = None, development_area: str = ""
+) -> Application:
     """Start the school's application: a renewal when it holds or held an award, else a first one.
 
-    A renewal links the previous portfolio's evidence that is still in date to the same criteria.
+    A renewal links the previous portfolio's evidence that will still be under three years old at
+    the next validating group meeting to the same criteria (`renewals.carry_forward`; the rest is
+    listed to replace), and starts with `development_area` (the school's choice among its last
+    feedback's areas, or its own). Refused while another application is open (a draft included).
     `hard_copy_received_on` (H&W admins only) records a paper portfolio. Writes an audit entry.
     """
+    from . import renewals
+
     hard_copy = hard_copy_received_on is not None
     if hard_copy and not permissions.can_record_hard_copy(actor):
         raise PermissionDenied("Only the Health & Wellbeing team records paper portfolios")
@@ -325,6 +332,9 @@ def application_start(*, school, actor, hard_copy_received_on: date | None = Non
         raise ValidationError("Your school already has an application in progress", code="open")
     previous = selectors.previous_award(school)
     criteria_set = selectors.current_criteria_set()
+    development_area = (development_area or "").strip()
+    if len(development_area) > 5000:
+        raise ValidationError("The development area must be 5,000 characters or fewer", code="max_length")
     application = Application.objects.create(
         school=school,
         criteria_set=criteria_set,
@@ -332,15 +342,10 @@ def application_start(*, school, actor, hard_copy_received_on: date | None = Non
         previous=previous,
         is_hard_copy=hard_copy,
         hard_copy_received_on=hard_copy_received_on,
+        development_area=development_area if previous else "",
         created_by=actor,
     )
-    today = timezone.localdate()
-    carried = {}
-    if previous:
-        for response in previous.responses.select_related("criterion").prefetch_related("evidence"):
-            carried[response.criterion.number] = [
-                item for item in response.evidence.all() if not dates.is_stale(item.produced_on, today)
-            ]
+    carried = renewals.carry_forward(previous).kept if previous else {}
     for criterion in criteria_set.criteria.all():
         response = CriterionResponse.objects.create(application=application, criterion=criterion)
         if carried.get(criterion.number):
@@ -419,7 +424,7 @@ def application_update_renewal(*, application, actor, development_area, developm
     return locked
 
 
-def application_transition(*, application, to_state, actor, note="", check=None) -> Application:
+def application_transition(*, application, to_state, actor, note="", check=None, criteria_reopened=()) -> Application:
     """The one place an application changes state.
 
     Locks the row, checks TRANSITIONS, runs `check(locked)` under the lock (it may refuse or set
@@ -451,7 +456,12 @@ def application_transition(*, application, to_state, actor, note="", check=None)
         if handed_in:
             locked.responses.update(status=CriterionResponse.Status.FROZEN)
         ApplicationTransition.objects.create(
-            application=locked, from_state=from_state, to_state=to_state, actor=actor, note=note
+            application=locked,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            note=note,
+            criteria_reopened=sorted(criteria_reopened),
         )
         audit.record(
             actor=actor,
@@ -600,4 +610,15 @@ def application_record_outcome(
         if Application.objects.filter(pk=application.pk, state=State.SCHEDULED).exists():
             application_start_review(application=application, actor=actor)
         note = f"Criteria reopened: {', '.join(str(n) for n in sorted(numbers))}" if numbers else ""
-        return application_transition(application=application, to_state=outcome, actor=actor, note=note, check=check)
+        return application_transition(
+            application=application, to_state=outcome, actor=actor, note=note, check=check, criteria_reopened=numbers
+        )
+
+
+@transaction.atomic
+def application_record_award(*, application, starts_on: date, expires_on: date) -> Application:
+    """Record the dates of the award an accredited application earned (validation's award_grant
+    is the one writer), so the school's pages and its next renewal can show them."""
+    Application.objects.filter(pk=application.pk).update(award_starts_on=starts_on, award_expires_on=expires_on)
+    application.award_starts_on, application.award_expires_on = starts_on, expires_on
+    return application

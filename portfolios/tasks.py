@@ -47,3 +47,14 @@ def send_evidence_digest(self, *, school_id: int, as_of: str):
         logger.warning("Evidence digest for school %s failed, will retry: %s", school_id, exc)
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
     return digest.pk if digest else None
+
+
+@shared_task(name="portfolios.send_action_plan_review_reminders", acks_late=True)
+def send_action_plan_review_reminders(*, as_of: str | None = None):
+    """Daily: remind each school whose action plan is due its six-monthly review (once per due date)."""
+    from .action_plans.services import plan_review_reminders_send
+
+    day = _day(as_of)
+    sent = plan_review_reminders_send(as_of=day)
+    logger.info("Action plan review reminders %s: %s sent", day, sent)
+    return {"sent": sent}

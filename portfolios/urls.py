@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .action_plans import views as plan_views
 
 app_name = "portfolios"
 
@@ -22,11 +23,22 @@ urlpatterns = [
         name="returns_summary",
     ),
     path("portfolio/schools/<int:school_id>/applications/start/", views.application_start, name="application_start"),
+    path("portfolio/schools/<int:school_id>/renewal/", views.renewal_start, name="renewal_start"),
     path(
         "portfolio/schools/<int:school_id>/applications/paper/",
         views.application_start_hard_copy,
         name="application_start_hard_copy",
     ),
+    path("portfolio/schools/<int:school_id>/action-plan/", plan_views.action_plan, name="action_plan"),
+    path("portfolio/schools/<int:school_id>/action-plan.pdf", plan_views.action_plan_pdf, name="action_plan_pdf"),
+    path("portfolio/schools/<int:school_id>/action-plan/actions/new/", plan_views.action_edit, name="action_add"),
+    path(
+        "portfolio/schools/<int:school_id>/action-plan/actions/<int:action_id>/",
+        plan_views.action_edit,
+        name="action_edit",
+    ),
+    path("portfolio/schools/<int:school_id>/action-plan/review/", plan_views.plan_review, name="plan_review"),
+    path("portfolio/action-plans/", plan_views.all_plans, name="all_plans"),
     path("portfolio/evidence/<int:pk>/", views.evidence_detail, name="evidence_detail"),
     path("portfolio/evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
     path("portfolio/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
@@ -40,3 +52,11 @@ urlpatterns = [
     path("portfolio/applications/<int:pk>/evidence.zip", views.export_zip, name="export_zip"),
     path("", include("portfolios.training.urls")),  # issue 19: training records
 ]
+
+# The packages' pages, in the same namespace.
+from .advice.urls import urlpatterns as advice_urls  # noqa: E402
+from .exemplars.urls import urlpatterns as exemplar_urls  # noqa: E402
+from .guidance.urls import urlpatterns as guidance_urls  # noqa: E402
+from .readiness.urls import urlpatterns as readiness_urls  # noqa: E402
+
+urlpatterns += guidance_urls + readiness_urls + advice_urls + exemplar_urls

@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -10,12 +13,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accreditation.downloads import private_download, stored_file_response
+from accreditation.errors import Refusal
 from accreditation.permissions import is_hw_admin
 from schools.models import School
+from schools.permissions import is_school_lead
 from schools.selectors import school_for_user
 
-from . import exports, forms, permissions, returns_summary, selectors, services, uploads
-from .models import Application
+from . import exports, forms, meetings, permissions, renewals, returns_summary, selectors, services, uploads
+from .advice import selectors as advice_selectors
+from .exemplars import selectors as exemplar_selectors
+from .guidance import selectors as guidance_selectors
+from .models import Application, Criterion
+from .readiness import forms as readiness_forms
+from .readiness import selectors as readiness_selectors
+from .readiness import services as readiness_services
 
 
 def _refuse(form, error: ValidationError):
@@ -76,17 +87,31 @@ def school_portfolio(request, school_id):
 @login_required
 def evidence_library(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
-    items = selectors.evidence_for_school(school)
+    today = timezone.localdate()
+    open_app = selectors.open_application(school)
+    if open_app is not None and open_app.meeting_date:
+        meeting_date = open_app.meeting_date
+    else:
+        meeting_date = getattr(meetings.next_meeting_for_submission(today), "date", None)
+    criteria = Criterion.objects.filter(criteria_set__is_current=True).order_by("number")
+    form = forms.LibraryFilterForm(request.GET, criteria=criteria, meeting_date=meeting_date)
+    filters = form.filters()
+    items = selectors.evidence_search(school, as_of=today, meeting_date=meeting_date, **filters)
+    page = Paginator(items, selectors.LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portfolios/evidence_library.html",
         {
             "school": school,
-            "items": items,
+            "form": form,
+            "page": page,
+            "items": page.object_list,
+            "filtered": bool(filters.keys() - {"sort"}),
+            "query_string": urlencode(filters),
             "frozen_ids": selectors.frozen_evidence_ids(school),
             "used": uploads.human_size(selectors.evidence_used_bytes(school)),
             "can_manage": permissions.can_manage_evidence(request.user, school),
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 
@@ -257,6 +282,41 @@ def application_start(request, school_id):
 
 
 @login_required
+def renewal_start(request, school_id):
+    """Start a renewal from the last award: the development area from its feedback, evidence
+    carried forward, what must be replaced, the action plan and when the new award would run."""
+    school = selectors.school_for_portfolio(request.user, school_id)
+    previous = selectors.previous_award(school)
+    if previous is None:
+        raise Http404("No award to renew")
+    if not permissions.can_start_application(request.user, school):
+        raise PermissionDenied
+    current = selectors.open_application(school)
+    areas = renewals.previous_areas(previous)
+    form = forms.RenewalStartForm(request.POST if request.method == "POST" else None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_start(
+                school=school, actor=request.user, development_area=form.cleaned_data["development_area"]
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, "Renewal started: your development area and evidence still in date are filled in")
+            return redirect("portfolios:application", pk=application.pk)
+    context = {
+        "school": school,
+        "previous": previous,
+        "current": current,
+        "form": form,
+        "areas": areas,
+        "carry": renewals.carry_forward(previous),
+        "preview": renewals.award_preview(school),
+    }
+    return render(request, "portfolios/renewal_start.html", context, status=400 if form.errors else 200)
+
+
+@login_required
 def application_start_hard_copy(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     if not permissions.can_record_hard_copy(request.user):
@@ -279,6 +339,10 @@ def application_start_hard_copy(request, school_id):
 def application_detail(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     rows = selectors.task_list(application)
+    ratings = readiness_selectors.ratings_for(application)
+    for row in rows:
+        row.rating = ratings.get(row.criterion.number)
+    comments = list(advice_selectors.comments_for_application(application).filter(request__completed_at__isnull=False))
     return render(
         request,
         "portfolios/application.html",
@@ -291,6 +355,13 @@ def application_detail(request, pk):
             "can_submit": permissions.can_submit(request.user, application),
             "can_withdraw": permissions.can_withdraw(request.user, application),
             "transitions": application.transitions.select_related("actor"),
+            "advice_open": advice_selectors.open_request_for(application),
+            "advice_comments": comments,
+            "advice_shared": bool(comments) and advice_selectors.is_shared(application),
+            "consent": exemplar_selectors.consent_for(application)
+            if application.state != Application.State.DRAFT
+            else None,
+            "is_lead": is_school_lead(request.user, application.school),
         },
     )
 
@@ -299,24 +370,51 @@ def application_detail(request, pk):
 def criterion_edit(request, pk, number):
     response = selectors.response_get_for_user(request.user, pk, number)
     application = response.application
-    initial = {"self_evaluation": response.self_evaluation, "evidence": response.evidence.all()}
-    form = forms.CriterionResponseForm(*_bound(request)[:1], initial=initial, school=application.school)
+    criterion = response.criterion
+    rating = readiness_selectors.ratings_for(application).get(number)
+    linked = list(response.evidence.all())
+    initial = {
+        "self_evaluation": response.self_evaluation,
+        "evidence": linked,
+        "rating": rating.rating if rating else "not_started",
+        "reason": rating.reason if rating else "",
+    }
+    for index, ids in (rating.outcome_evidence if rating else {}).items():
+        initial[f"outcome_{index}"] = ids
+    form = readiness_forms.CriterionWorkForm(
+        *_bound(request)[:1],
+        initial=initial,
+        school=application.school,
+        outcomes=criterion.outcomes,
+        linked_ids=[item.pk for item in linked],
+    )
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.outcome_names}
         try:
-            services.response_update(response=response, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
+            readiness_services.criterion_self_evaluate(response=response, actor=request.user, **data)
+        except (ValidationError, Refusal) as error:
+            for message in error.messages:
+                form.add_error(None, message)
         else:
             messages.success(request, f"Criterion {number} saved")
             return redirect("portfolios:application", pk=application.pk)
+    version = guidance_selectors.guidance_for_application(application)
+    entry = guidance_selectors.entry_for(version, criterion)
     context = {
         "form": form,
         "response": response,
         "application": application,
-        "criterion": response.criterion,
+        "criterion": criterion,
         "can_edit": permissions.can_edit_response(request.user, response),
-        "linked": response.evidence.all(),
+        "linked": linked,
+        "rating": rating,
         "today": timezone.localdate(),
+        "guidance": entry,
+        "figure": guidance_selectors.sent_back_figures().get(number),
+        "advice_comments": advice_selectors.comments_for_criterion(application, criterion),
+        "can_mark_advice": application.state == Application.State.DRAFT
+        and permissions.can_work_on_application(request.user, application)
+        and not is_hw_admin(request.user),
     }
     return render(request, "portfolios/criterion.html", context)
 
@@ -357,7 +455,13 @@ def application_submit(request, pk):
             messages.success(request, "Application submitted. We have emailed you a confirmation.")
             return redirect("portfolios:application", pk=application.pk)
     problems = selectors.submission_problems(application, user=request.user, check_declarations=False)
-    context = {"form": form, "application": application, "problems": problems, "rows": selectors.task_list(application)}
+    context = {
+        "form": form,
+        "application": application,
+        "problems": problems,
+        "rows": selectors.task_list(application),
+        "award_preview": renewals.award_preview(application.school) if application.is_renewal else None,
+    }
     return render(request, "portfolios/submit.html", context)
 
 

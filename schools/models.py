@@ -67,7 +67,8 @@ class School(models.Model):
 
 
 class Membership(models.Model):
-    """A person's role in one school: the SLT lead (submits) or a contributor."""
+    """A person's role in one school: the SLT lead (submits) or a contributor. A person may hold
+    one membership in each of several schools (a trust's central staff, the head of a federation)."""
 
     class Role(models.TextChoices):
         LEAD = "lead", "SLT lead"
@@ -81,7 +82,7 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user"], name="membership_one_school_per_user"),
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_user_and_school"),
             models.UniqueConstraint(
                 fields=["school"], condition=Q(role="lead", is_active=True), name="membership_one_active_lead"
             ),

@@ -1,9 +1,30 @@
 """Who may do what with a school. Views ask these; services ask them again."""
 
+from collections.abc import Callable
+
 from accreditation.permissions import is_hw_admin
 
 from .models import Membership
 from .selectors import membership_for_user
+
+# Apps above schools (validation's conflicts of interest) register `check(user, school) -> str | None`
+# in AppConfig.ready(): a reason why this account may not join this school's team, or None.
+_team_join_checks: list[Callable] = []
+
+
+def register_team_join_check(check: Callable) -> Callable:
+    if check not in _team_join_checks:
+        _team_join_checks.append(check)
+    return check
+
+
+def team_join_refusal(user, school) -> str | None:
+    """The first reason a registered app gives for refusing `user` a place in `school`'s team."""
+    for check in _team_join_checks:
+        reason = check(user, school)
+        if reason:
+            return reason
+    return None
 
 
 def is_school_user(user) -> bool:

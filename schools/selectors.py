@@ -6,21 +6,46 @@ from django.http import Http404
 
 from accreditation.permissions import is_hw_admin
 
+from . import working
 from .models import Membership, Registration, School, WelcomePackResource
 
 
-def membership_for_user(user) -> Membership | None:
-    """The person's active membership of a school, or None. One query, cached on the user object."""
+def memberships_for_user(user) -> list[Membership]:
+    """The person's active memberships, one per school, by school name. One query, cached on the
+    user object (the navigation, the switcher and every permission read the same list)."""
     if not user.is_authenticated:
-        return None
-    if not hasattr(user, "_school_membership"):
-        user._school_membership = (
-            Membership.objects.select_related("school").filter(user=user, is_active=True, user__is_active=True).first()
+        return []
+    if not hasattr(user, "_school_memberships"):
+        user._school_memberships = list(
+            Membership.objects.select_related("school")
+            .filter(user=user, is_active=True, user__is_active=True)
+            .order_by("school__name", "school_id")
         )
-    return user._school_membership
+    return user._school_memberships
+
+
+def membership_for_user(user) -> Membership | None:
+    """The membership of the school the person is working as, or None.
+
+    A person in one school works as that school. A person in several works as the school chosen
+    in the session (`schools.working`), or the first by name until they choose. Every
+    school-scoped read and permission compares the school it is given with this one, so nothing
+    one school holds is visible while working as another.
+    """
+    memberships = memberships_for_user(user)
+    if not memberships:
+        return None
+    chosen = working.chosen_school_id(user)
+    return next((m for m in memberships if m.school_id == chosen), memberships[0])
+
+
+def membership_in(user, school_id) -> Membership | None:
+    """The person's active membership of the school with this id (working as it or not)."""
+    return next((m for m in memberships_for_user(user) if m.school_id == int(school_id)), None)
 
 
 def school_for_user(user):
+    """The school the person is working as, or None."""
     membership = membership_for_user(user)
     return membership.school if membership else None
 

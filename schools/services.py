@@ -169,7 +169,7 @@ def registration_approve(*, registration: Registration, actor) -> Registration:
         user.is_active = True
         user.save(update_fields=["is_active"])
     Membership.objects.update_or_create(
-        user=user, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
+        user=user, school=school, defaults={"role": Membership.Role.LEAD, "is_active": True}
     )
     if registration.inspection_rule is not None:
         Inspection.objects.create(
@@ -187,12 +187,25 @@ def registration_approve(*, registration: Registration, actor) -> Registration:
     registration.decided_at = timezone.now()
     registration.decided_by = actor
     registration.save()
-    invitation_send(
-        user=user,
-        created_by=actor,
-        purpose=f"The registration of {school.name} for the anti-bullying accreditation scheme has been "
-        "approved, with you as the school's SLT lead.",
-    )
+    if user.has_usable_password() and user.last_login is not None:
+        notifications.send(
+            to=user.email,
+            template="team_added",
+            context={
+                "user": user,
+                "school": school,
+                "inviter": "The Health & Wellbeing team",
+                "is_lead": True,
+                "home_link": settings.SITE_URL + reverse("home"),
+            },
+        )
+    else:
+        invitation_send(
+            user=user,
+            created_by=actor,
+            purpose=f"The registration of {school.name} for the anti-bullying accreditation scheme has been "
+            "approved, with you as the school's SLT lead.",
+        )
     welcome_pack_send(school=school, to=user.email, actor=actor)
     audit.record(actor=actor, action="registration.approved", target=registration, summary=school.name)
     return registration
@@ -205,13 +218,8 @@ def _approval_refusal(registration) -> str | None:
             f"{registration.lead_email} is the email address of a Health & Wellbeing, validating group or support "
             "account, which cannot also lead a school: ask the school for another email address for its SLT lead."
         )
-    if existing is not None:
-        other = Membership.objects.filter(user=existing, is_active=True).select_related("school").first()
-        if other is not None:
-            return (
-                f"{registration.lead_email} already belongs to {other.school.name}'s team. A person can belong "
-                "to one school only: ask the school for another email address for its SLT lead."
-            )
+    # Someone already in another school's team (the head of a federation registering its second
+    # school) keeps their account and becomes this school's lead too.
     school = registration.school or School.objects.filter(urn=registration.urn).first()
     if school is not None and Membership.objects.filter(school=school, is_active=True).exists():
         return f"{school.name} already has a team in the portal. Reject this registration and tell the school why."
@@ -439,31 +447,39 @@ def welcome_pack_send(*, school: School, to, actor) -> None:
 
 @transaction.atomic
 def member_invite(*, school: School, actor, email: str, first_name: str, last_name: str, job_title="") -> Membership:
-    """Add a colleague to the school's team as a contributor and email them a set-password link.
-    Someone deactivated from this school is made active again."""
+    """Add a colleague to the school's team as a contributor.
+
+    A new person gets an account and a set-password link. Someone who already works for another
+    school (a trust's central staff, a federation's head) keeps their account and password: they
+    are emailed that they have been added (`team_added`) and switch between their schools in the
+    portal. Someone deactivated from this school is made active again. Refused, with the reason:
+    anyone another app refuses for this school (a validator with an open conflict of interest with
+    it), and accounts outside every school's team (admins, validators, support staff).
+    """
     _require(
         permissions.can_manage_team(actor, school), "Only the school's SLT lead or an admin can invite colleagues."
     )
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    membership = Membership.objects.filter(user=user).select_related("school").first() if user else None
-    if membership is not None and membership.school_id != school.pk:
-        raise SchoolError(
-            f"{email} already has an account with another school. A person can belong to one school only: "
-            f"contact the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}."
-        )
+    membership = Membership.objects.filter(user=user, school=school).first() if user else None
     if membership is not None and membership.is_active and user.is_active:
         raise SchoolError(f"{email} is already in your school's team.")
-    if user is not None and membership is None:
-        # An account outside any school (an admin's, a validator's, support staff's) is never taken over.
-        raise SchoolError(
-            f"{email} already has an account on the portal that is not part of a school's team, so it cannot be "
-            f"added here. Contact the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}."
-        )
+    if user is not None:
+        refusal = permissions.team_join_refusal(user, school)
+        if refusal:
+            raise SchoolError(refusal)
+        in_a_team = Membership.objects.filter(user=user).exists()
+        if user.is_hw_admin or user.is_staff or not in_a_team:
+            # An account outside any school (an admin's, a validator's, support staff's) is never taken over.
+            raise SchoolError(
+                f"{email} already has an account on the portal that is not part of a school's team, so it cannot be "
+                f"added here. Contact the Health & Wellbeing team at {settings.HW_TEAM_EMAIL}."
+            )
+    elsewhere = Membership.objects.filter(user=user, is_active=True).exclude(school=school).exists() if user else False
     if user is None:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, job_title=job_title)
-    else:
-        # A former colleague of this school coming back.
+    elif not user.is_active:
+        # A former colleague coming back (deactivated when they left their only school).
         user.is_active = True
         user.save(update_fields=["is_active"])
     if membership is None:
@@ -472,12 +488,29 @@ def member_invite(*, school: School, actor, email: str, first_name: str, last_na
         membership.is_active, membership.role = True, Membership.Role.CONTRIBUTOR
         membership.save(update_fields=["is_active", "role"])
     inviter = actor.get_full_name() or actor.email
-    invitation_send(
-        user=user,
-        created_by=actor,
-        purpose=f"{inviter} has invited you to help build {school.name}'s anti-bullying accreditation portfolio.",
+    if user.has_usable_password() and (elsewhere or user.last_login is not None):
+        notifications.send(
+            to=user.email,
+            template="team_added",
+            context={
+                "user": user,
+                "school": school,
+                "inviter": inviter,
+                "home_link": settings.SITE_URL + reverse("home"),
+            },
+        )
+    else:
+        invitation_send(
+            user=user,
+            created_by=actor,
+            purpose=f"{inviter} has invited you to help build {school.name}'s anti-bullying accreditation portfolio.",
+        )
+    audit.record(
+        actor=actor,
+        action="team.invited",
+        target=membership,
+        summary=email + (" (already works for another school)" if elsewhere else ""),
     )
-    audit.record(actor=actor, action="team.invited", target=membership, summary=email)
     return membership
 
 
@@ -524,7 +557,8 @@ def lead_hand_over(*, school: School, actor, membership: Membership) -> Membersh
 @transaction.atomic
 def member_deactivate(*, school: School, actor, membership: Membership) -> Membership:
     """Take a person off the school's team and deactivate their account, which signs them out
-    everywhere at their next request. The SLT lead must hand over the role first."""
+    everywhere at their next request. Someone still in another school's team keeps their account
+    and loses this school only. The SLT lead must hand over the role first."""
     _require(
         permissions.can_manage_team(actor, school), "Only the school's SLT lead or an admin can deactivate accounts."
     )
@@ -538,7 +572,8 @@ def member_deactivate(*, school: School, actor, membership: Membership) -> Membe
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     user = membership.user
-    if not user.is_hw_admin and not user.is_staff:
+    works_elsewhere = Membership.objects.filter(user=user, is_active=True).exclude(pk=membership.pk).exists()
+    if not user.is_hw_admin and not user.is_staff and not works_elsewhere:
         # An inactive user is refused by the authentication backend on their next request, so
         # every session they hold ends; their open invitation links stop working too.
         user.is_active = False

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
     path("registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
     path("school/", views.my_school, name="my_school"),
+    path("school/switch/", views.switch_school, name="switch_school"),
     path("schools/", views.school_list, name="school_list"),
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
     path("schools/<int:urn>/details/", views.school_edit, name="school_edit"),

@@ -16,7 +16,7 @@ from accreditation.downloads import stored_file_response
 from accreditation.middleware import client_ip
 from accreditation.permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, working
 from .forms import (
     EligibilityRuleForm,
     FindSchoolForm,
@@ -383,8 +383,8 @@ def _team_confirm(request, school, membership, action):
 
 
 def _fresh(user):
-    if hasattr(user, "_school_membership"):
-        del user._school_membership
+    if hasattr(user, "_school_memberships"):
+        del user._school_memberships
     return user
 
 
@@ -461,3 +461,31 @@ def rule_edit(request, pk):
         messages.success(request, f"The {rule.name} rule is saved. Schools judged under it have been judged again.")
         return redirect("schools:rule_list")
     return render(request, "schools/rule_form.html", {"form": form, "rule": rule})
+
+
+# --- Working for several schools ------------------------------------------------------------
+
+
+@login_required
+def switch_school(request):
+    """People in several schools' teams choose which school they are working as (kept in the
+    session); only that school's work is shown until they switch again."""
+    memberships = selectors.memberships_for_user(request.user)
+    if not memberships:
+        raise Http404("You are not in a school's team")
+    current = selectors.membership_for_user(request.user)
+    error = None
+    if request.method == "POST":
+        chosen = (
+            selectors.membership_in(request.user, request.POST.get("school") or 0)
+            if (request.POST.get("school", "").isdigit())
+            else None
+        )
+        if chosen is None:
+            error = "Choose the school you are working as"
+        else:
+            request.session[working.SESSION_KEY] = chosen.school_id
+            messages.success(request, f"You are now working as {chosen.school.name}.")
+            return redirect("home")
+    context = {"memberships": memberships, "current": current, "error": error}
+    return render(request, "schools/switch_school.html", context, status=400 if error else 200)

@@ -28,8 +28,10 @@ SIZES = (2, 7)
 # Queries each page makes (second request, so one-off work such as the session's first write does
 # not count). Raise a number only with a reason: a count that grows with the data is an N+1.
 PINNED = {
-    "task_list": 11,
-    "evidence_library": 11,
+    # Issue 16: + the self-ratings, the open advice request and the sent comments (one query each).
+    "task_list": 14,
+    # Issue 16: + the page count, the open application and next meeting (age filter), the criteria.
+    "evidence_library": 15,
     "validator_agenda": 15,
     "public_register": 2,
 }
@@ -170,7 +172,8 @@ def client_factory():
 def test_each_page_makes_its_pinned_number_of_queries(client_factory, size):
     counts, pages, _ = counts_at(client_factory, size)
     # The pages show what was built, so the counts are for real content.
-    assert pages["evidence_library"].count(b"/portfolio/evidence/") >= 8 * size
+    # The library shows pages of 50 (issue 16).
+    assert pages["evidence_library"].count(b"/portfolio/evidence/") >= min(8 * size, 50)
     assert pages["validator_agenda"].count(b"/agenda/") >= 1
     assert pages["public_register"].count(b"<tr") >= size
     for key, pinned in PINNED.items():

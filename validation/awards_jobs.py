@@ -2,7 +2,8 @@
 tasks are in validation/tasks.py).
 
 An award made on D expires on D + 3 calendar years (validation.services.award_expiry). Its SLT
-lead and the H&W team hear 6 months, 3 months and 1 month before that day. Each reminder is
+lead and the H&W team hear 9 months and 6 months before that day (the renewal invitations, with a
+link straight into starting the renewal), then 3 months and 1 month before. Each reminder is
 recorded with `accreditation.notifications.send_once(kind="award_expiry", key="<award id>:<stage>")`
 in the same transaction as its emails, so a run twice or a retry sends nothing twice. A reminder is
 due from its day until the award expires (a window, never one exact day), so a missed night is
@@ -40,8 +41,14 @@ class ExpiryStage:
     words: str  # "6 months"
 
 
-# Earliest first.
-EXPIRY_STAGES = (ExpiryStage("6m", 6, "6 months"), ExpiryStage("3m", 3, "3 months"), ExpiryStage("1m", 1, "1 month"))
+# Earliest first. The 9- and 6-month reminders are the renewal invitations (issue 17): they link
+# straight into starting the renewal.
+EXPIRY_STAGES = (
+    ExpiryStage("9m", 9, "9 months"),
+    ExpiryStage("6m", 6, "6 months"),
+    ExpiryStage("3m", 3, "3 months"),
+    ExpiryStage("1m", 1, "1 month"),
+)
 # Reminders start this many months before expiry.
 FIRST_REMINDER_MONTHS = EXPIRY_STAGES[0].months
 
@@ -180,6 +187,8 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
             "time_left": time_left(as_of, award.expires_on),
             "has_lead": bool(leads),
             "link": settings.SITE_URL + reverse("portfolios:school", args=[school.pk]),
+            "renewal_link": settings.SITE_URL + reverse("portfolios:renewal_start", args=[school.pk]),
+            "is_invitation": latest.months >= 6,
             "register_link": settings.SITE_URL + reverse("validation:register"),
         }
         key = f"{award.pk}:{latest.key}"
@@ -212,7 +221,8 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
 def awards_lapse(*, as_of: date) -> int:
     """Mark lapsed every current award that has expired by `as_of` and write each one's audit entry
     (running it again changes nothing). A lapsed award leaves the public register and the verify
-    page says it is no longer current. Returns how many lapsed.
+    page says it is no longer current; one followed by a renewal (which starts the day it ends) is
+    superseded, not lapsed. Returns how many lapsed.
 
     On PostgreSQL this is one statement (an UPDATE ... RETURNING feeding the audit INSERT, below),
     so at a national 50,000 awards it costs what the bare UPDATE costs plus the audit rows; a second
@@ -225,6 +235,7 @@ def awards_lapse(*, as_of: date) -> int:
                 _LAPSE_SQL,
                 {
                     "lapsed": Award.Status.LAPSED,
+                    "superseded": Award.Status.SUPERSEDED,
                     "current": Award.Status.CURRENT,
                     "as_of": as_of,
                     "now": now,
@@ -232,7 +243,7 @@ def awards_lapse(*, as_of: date) -> int:
                     "target_type": Award._meta.label_lower,
                 },
             )
-            count = cursor.rowcount
+            count = cursor.fetchone()[0]
     else:
         with transaction.atomic():
             # Locking the rows first makes a second run at the same moment wait, then find none.
@@ -243,15 +254,32 @@ def awards_lapse(*, as_of: date) -> int:
             )
             if not lapsing:
                 return 0
-            count = Award.objects.filter(pk__in=[a.pk for a in lapsing]).update(
+            # An award followed by a renewal (which starts the day it ends) is superseded, not lapsed.
+            renewed = set(
+                Award.objects.filter(pk__in=[a.pk for a in lapsing])
+                .filter(Exists(newer_award()))
+                .values_list("pk", flat=True)
+            )
+            count = Award.objects.filter(pk__in=[a.pk for a in lapsing if a.pk not in renewed]).update(
                 status=Award.Status.LAPSED, status_changed_at=now
             )
+            if renewed:
+                Award.objects.filter(pk__in=renewed).update(status=Award.Status.SUPERSEDED, status_changed_at=now)
             for award in lapsing:  # the audit labels read as the stored rows now do
-                award.status, award.status_changed_at = Award.Status.LAPSED, now
+                award.status = Award.Status.SUPERSEDED if award.pk in renewed else Award.Status.LAPSED
+                award.status_changed_at = now
+            # One INSERT for all the audit entries (a row each), not one per award.
             audit.record_many(
                 actor=None,
                 action="award.lapsed",
-                entries=[(award, f"{award.school.name}: expired {award.expires_on:%-d %B %Y}") for award in lapsing],
+                entries=[
+                    (
+                        award,
+                        f"{award.school.name}: expired {award.expires_on:%-d %B %Y}"
+                        + (" (renewed: the next award starts that day)" if award.pk in renewed else ""),
+                    )
+                    for award in lapsing
+                ],
             )
     logger.info("Awards lapsed on %s: %s", as_of, count)
     return count
@@ -262,18 +290,25 @@ def awards_lapse(*, as_of: date) -> int:
 # 5 March 2026" (day not padded), as the ORM path writes them; `tests` check the two agree.
 _LAPSE_SQL = """
 WITH lapsed AS (
-    UPDATE validation_award
-    SET status = %(lapsed)s, status_changed_at = %(now)s
-    WHERE status = %(current)s AND expires_on <= %(as_of)s
-    RETURNING id, school_id, awarded_on, expires_on
+    UPDATE validation_award AS award
+    SET status = CASE WHEN EXISTS (
+            SELECT 1 FROM validation_award AS newer
+            WHERE newer.school_id = award.school_id AND newer.awarded_on > award.awarded_on
+        ) THEN %(superseded)s ELSE %(lapsed)s END,
+        status_changed_at = %(now)s
+    WHERE award.status = %(current)s AND award.expires_on <= %(as_of)s
+    RETURNING award.id, award.school_id, award.awarded_on, award.expires_on, award.status
+), audited AS (
+    INSERT INTO accreditation_auditevent
+        (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address, data)
+    SELECT
+        %(now)s, NULL, '', 'award.lapsed', %(target_type)s, lapsed.id::text,
+        left(school.name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
+             || ' to ' || to_char(lapsed.expires_on, 'DD FMMonth YYYY'), 300),
+        school.name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY')
+            || CASE WHEN lapsed.status = %(superseded)s THEN ' (renewed: the next award starts that day)' ELSE '' END,
+        %(ip)s, '{}'::jsonb
+    FROM lapsed JOIN schools_school AS school ON school.id = lapsed.school_id
 )
-INSERT INTO accreditation_auditevent
-    (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address, data)
-SELECT
-    %(now)s, NULL, '', 'award.lapsed', %(target_type)s, lapsed.id::text,
-    left(school.name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
-         || ' to ' || to_char(lapsed.expires_on, 'DD FMMonth YYYY'), 300),
-    school.name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY'),
-    %(ip)s, '{}'::jsonb
-FROM lapsed JOIN schools_school AS school ON school.id = lapsed.school_id
+SELECT count(*) FROM lapsed WHERE status = %(lapsed)s
 """

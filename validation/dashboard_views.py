@@ -11,6 +11,7 @@ from accreditation.charts import Bar, bar_chart
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
 from portfolios import retention as evidence_retention
+from portfolios.advice import selectors as advice_selectors
 
 from . import dashboard as figures
 from . import retention
@@ -50,7 +51,10 @@ def _charts(data):
 @admin_required
 def dashboard(request):
     data = figures.dashboard_cached(timezone.localdate())
-    return render(request, "validation/dashboard/dashboard.html", {**data, "charts": _charts(data)})
+    advice = advice_selectors.open_requests()
+    return render(
+        request, "validation/dashboard/dashboard.html", {**data, "charts": _charts(data), "advice_requests": advice}
+    )
 
 
 def _export_forms(data=None, bound=None):

@@ -453,8 +453,10 @@ class DecisionForm(GDSFormMixin, forms.Form):
     )
     areas_for_future = forms.CharField(
         label="Areas for future consideration",
+        help_text="One area on each line. Each line becomes an action in the school's action plan when the "
+        "feedback is released.",
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the areas for future consideration"},
     )
 
@@ -526,3 +528,41 @@ class LetterForm(GDSFormMixin, forms.Form):
 
 class RegisterSearchForm(forms.Form):
     q = forms.CharField(label="School name, town or URN", required=False, max_length=100)
+
+
+class AwardWithdrawForm(GDSFormMixin, forms.Form):
+    submit_label = "Withdraw the accreditation"
+    reason = forms.CharField(
+        label="Why is the accreditation being withdrawn?",
+        help_text="Recorded in the audit trail and shown to the H&W team; the public page says only “withdrawn”.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter the reason for withdrawing the accreditation",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class CertificateSettingsForm(GDSFormMixin, forms.Form):
+    submit_label = "Save the certificate"
+    council_name = forms.CharField(
+        label="Council's name on the certificate",
+        max_length=200,
+        required=False,
+        help_text="Leave blank to use the portal's council name",
+    )
+    logo = forms.FileField(
+        label="Council's logo (optional)",
+        required=False,
+        help_text="A PNG or JPEG image, 2 MB at most",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "image/png,image/jpeg"}),
+    )
+    signatory_name = forms.CharField(label="Signatory's name", max_length=200, required=False)
+    signatory_role = forms.CharField(label="Signatory's role", max_length=200, required=False)
+    signature = forms.FileField(
+        label="Signature image (optional)",
+        required=False,
+        help_text="A PNG or JPEG image, 2 MB at most",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "image/png,image/jpeg"}),
+    )

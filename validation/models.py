@@ -1,4 +1,5 @@
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -276,6 +277,9 @@ class Decision(models.Model):
     information_due_on = models.DateField(null=True, blank=True)
     strengths = models.TextField()
     areas_for_future = models.TextField("areas for future consideration")
+    # The same areas as separate rows (issue 17): each becomes an action in the school's plan at
+    # release. The text above is the letter's wording of them.
+    future_areas = models.JSONField("areas for future consideration, one per row", default=list, blank=True)
     # Minuted: who was present and who stood aside for this item, as they were when it was decided.
     present = models.ManyToManyField(GroupMember, related_name="+", blank=True)
     recused = models.ManyToManyField(GroupMember, related_name="+", blank=True)
@@ -310,23 +314,37 @@ class Decision(models.Model):
 
 
 class Award(models.Model):
-    """Accreditation held by a school: from the meeting date, for 3 calendar years."""
+    """Accreditation held by a school, for 3 calendar years from the day it starts.
+
+    A first award starts on the meeting date. A renewal accredited before the old award ends
+    starts on the old award's expiry date (the day after its last day), so no months are lost;
+    one accredited after the old award lapsed starts on the meeting date. Whether an award is in
+    force on a day is decided by `is_current_on` and `selectors.award_public_status` alone: the
+    register, the verification page and the badge all ask them.
+    """
 
     class Status(models.TextChoices):
         CURRENT = "current", "Current"
         LAPSED = "lapsed", "Lapsed"
         SUPERSEDED = "superseded", "Superseded by a renewal"
+        WITHDRAWN = "withdrawn", "Withdrawn by the council"
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="awards")
     application = models.OneToOneField("portfolios.Application", on_delete=models.PROTECT, related_name="award")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="award")
+    # The first day the award is in force (see the class docstring).
     awarded_on = models.DateField()
-    # Always portfolios.dates.add_years(awarded_on, 3), written by validation.services.award_grant.
+    # Always portfolios.dates.add_years(awarded_on, 3), written by validation.services.award_grant:
+    # the first day it is no longer in force (its last day is the day before).
     expires_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT, db_index=True)
     verification_code = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField("reason for withdrawing", blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-awarded_on"]
@@ -334,13 +352,49 @@ class Award(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_on__gt=models.F("awarded_on")), name="award_expires_after"
             ),
-            models.UniqueConstraint(
-                fields=["school"], condition=models.Q(status="current"), name="award_one_current_per_school"
+            # A renewal may be current (by status) beside the award it follows, starting the day
+            # that one ends; two awards of a school never start on the same day.
+            models.UniqueConstraint(fields=["school", "awarded_on"], name="award_one_start_per_school_day"),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdrawn_reason=""),
+                name="award_withdrawn_has_reason",
             ),
         ]
 
     def __str__(self):
         return f"{self.school.name}: accredited {self.awarded_on:%d %B %Y} to {self.expires_on:%d %B %Y}"
 
+    @property
+    def last_day(self):
+        """The last day the award is in force (the day before `expires_on`)."""
+        return self.expires_on - timedelta(days=1)
+
     def is_current_on(self, day) -> bool:
         return self.status == self.Status.CURRENT and self.awarded_on <= day < self.expires_on
+
+    @staticmethod
+    def current_on_q(day, prefix: str = "") -> models.Q:
+        """The same rule as `is_current_on`, for querysets (`prefix` like "awards__")."""
+        return models.Q(
+            **{f"{prefix}status": Award.Status.CURRENT, f"{prefix}awarded_on__lte": day, f"{prefix}expires_on__gt": day}
+        )
+
+
+class CertificateSettings(models.Model):
+    """What every certificate carries, set by an H&W admin: one row (pk 1)."""
+
+    council_name = models.CharField(max_length=200, blank=True, help_text="Blank: the COUNCIL_NAME setting.")
+    logo = models.CharField(max_length=300, blank=True, help_text="The council's logo (PNG or JPEG) in storage.")
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_role = models.CharField(max_length=200, blank=True)
+    signature = models.CharField(max_length=300, blank=True, help_text="The signature image (PNG or JPEG) in storage.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "certificate settings"
+
+    def __str__(self):
+        return "Certificate settings"

@@ -1,6 +1,7 @@
 """Who may do what in the validating group. Views ask these; services ask them again."""
 
 from accreditation.permissions import is_hw_admin
+from schools.selectors import membership_in
 
 from .models import Conflict, GroupMember
 
@@ -36,10 +37,30 @@ def can_withdraw_conflict(user, conflict: Conflict) -> bool:
 
 
 def is_conflicted(user, school) -> bool:
-    """True when `user` is a group member (active or not) with an open conflict with `school`."""
+    """True when `user` is a group member (active or not) with an open conflict with `school`, or
+    anyone in the school's team (a validator who also works for the school)."""
     if not user.is_authenticated:
         return False
+    if membership_in(user, school.pk) is not None:
+        return True
     return Conflict.objects.filter(member__user=user, school=school, withdrawn_at__isnull=True).exists()
+
+
+def team_join_refusal(user, school) -> str | None:
+    """Why `user` may not join `school`'s team: an open conflict of interest declared in the
+    validating group (registered with schools in ValidationConfig.ready())."""
+    conflict = (
+        Conflict.objects.filter(member__user=user, school=school, withdrawn_at__isnull=True)
+        .select_related("member__team")
+        .first()
+    )
+    if conflict is None:
+        return None
+    return (
+        f"{user.email} is a member of the validating group ({conflict.member.team.name}) with a declared conflict of "
+        f"interest with {school.name} ({conflict.get_kind_display().lower()}), so they cannot join its team. "
+        "Nothing has been saved."
+    )
 
 
 # Agendas, reviews, decisions ------------------------------------------------------------------
@@ -92,4 +113,9 @@ def decision_checker(user, meeting):
 
 
 def can_release_feedback(user) -> bool:
+    return is_hw_admin(user)
+
+
+def can_withdraw_award(user) -> bool:
+    """Withdraw an accreditation, and set what certificates carry: the H&W team."""
     return is_hw_admin(user)

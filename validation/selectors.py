@@ -28,9 +28,13 @@ from .models import (
 
 
 def conflicted_member_ids(school) -> set[int]:
-    """Ids of the group members with an open conflict with `school`: never assign or show them its
-    application."""
-    return set(Conflict.objects.filter(school=school, withdrawn_at__isnull=True).values_list("member_id", flat=True))
+    """Ids of the group members with an open conflict with `school`, or in its team (a member who
+    also works for the school): never assign or show them its application."""
+    declared = Conflict.objects.filter(school=school, withdrawn_at__isnull=True).values_list("member_id", flat=True)
+    in_team = GroupMember.objects.filter(
+        user__memberships__school=school, user__memberships__is_active=True
+    ).values_list("pk", flat=True)
+    return set(declared.order_by().union(in_team.order_by()))
 
 
 def member_for_user(user) -> GroupMember | None:
@@ -85,6 +89,20 @@ def meetings_from(as_of: date):
 def next_meeting(as_of: date | None = None) -> Meeting | None:
     as_of = as_of or timezone.localdate()
     return Meeting.objects.filter(date__gte=as_of, status=Meeting.Status.PLANNED).order_by("date").first()
+
+
+def meeting_for_submission(as_of: date):
+    """The planned meeting a portfolio submitted on `as_of` would go to (its cut-off met, earliest
+    first), as portfolios.meetings asks it. Capacity is not counted: a full meeting moves an item on."""
+    from portfolios.meetings import NextMeeting
+
+    meeting = (
+        Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=as_of, submission_cutoff__gte=as_of)
+        .order_by("date")
+        .only("date", "submission_cutoff")
+        .first()
+    )
+    return NextMeeting(meeting.date, meeting.submission_cutoff) if meeting else None
 
 
 def meetings_for_calendar(as_of: date | None = None):
@@ -290,11 +308,60 @@ def award_for_code(code: str) -> Award:
 
 def current_award(school, as_of: date | None = None) -> Award | None:
     as_of = as_of or timezone.localdate()
-    return (
-        Award.objects.filter(school=school, status=Award.Status.CURRENT, awarded_on__lte=as_of, expires_on__gt=as_of)
+    return Award.objects.filter(Award.current_on_q(as_of), school=school).order_by("-awarded_on").first()
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public is told about a certificate on a day: the verification page, the badge and
+    the register all read this (or `Award.current_on_q`, the same rule)."""
+
+    state: str  # "current", "expired", "withdrawn" or "not_started"
+    award: Award  # the certificate asked about
+    in_force: Award | None  # the award whose dates apply today: this one, or the renewal that followed it
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == "current"
+
+    @property
+    def renewed(self) -> bool:
+        return self.in_force is not None and self.in_force.pk != self.award.pk
+
+    @property
+    def label(self) -> str:
+        return {"current": "Current", "expired": "Expired", "withdrawn": "Withdrawn", "not_started": "Not yet started"}[
+            self.state
+        ]
+
+
+def award_public_status(award: Award, as_of: date | None = None) -> PublicStatus:
+    """The one decision on a certificate's public status on `as_of`, by date: withdrawn if the
+    council withdrew it; current while it (or the renewal that followed it without a gap) is in
+    force; not yet started before its first day; otherwise expired, from its expiry day on, even
+    before the nightly job marks it lapsed."""
+    as_of = as_of or timezone.localdate()
+    if award.status == Award.Status.WITHDRAWN:
+        return PublicStatus("withdrawn", award, None)
+    if award.is_current_on(as_of):
+        return PublicStatus("current", award, award)
+    if as_of < award.awarded_on and award.status == Award.Status.CURRENT:
+        return PublicStatus("not_started", award, None)
+    # A renewal that followed this award: the school's kite mark is still true.
+    renewal = (
+        Award.objects.filter(Award.current_on_q(as_of), school_id=award.school_id, awarded_on__gt=award.awarded_on)
         .order_by("-awarded_on")
         .first()
     )
+    if renewal is not None:
+        return PublicStatus("current", award, renewal)
+    return PublicStatus("expired", award, None)
+
+
+def award_for_badge(code: str) -> Award:
+    """The award a badge shows: any certificate ever issued; an unknown code is a 404 that says
+    nothing more."""
+    return award_for_code(code)
 
 
 def awards_for_school(school):
@@ -315,9 +382,7 @@ def award_get_for_user(user, pk) -> Award:
 def accredited_schools(as_of: date | None = None, query: str = ""):
     """The public register: schools whose award is current and not expired on `as_of`."""
     as_of = as_of or timezone.localdate()
-    awards = Award.objects.filter(
-        status=Award.Status.CURRENT, awarded_on__lte=as_of, expires_on__gt=as_of
-    ).select_related("school")
+    awards = Award.objects.filter(Award.current_on_q(as_of)).select_related("school")
     query = " ".join((query or "").split())
     if query:
         match = Q(school__name__icontains=query) | Q(school__town__icontains=query)
@@ -384,3 +449,39 @@ def past_reviews_for_user(user):
         .select_related("agenda_item__application__school", "agenda_item__meeting", "agenda_item__decision")
         .order_by("-agenda_item__meeting__date", "-pk")
     )
+
+
+def previous_round(application) -> dict | None:
+    """What the panel judging a renewal sees of the round before: the decision on the award being
+    renewed, each reviewer's judgement and notes per criterion number, the areas for future
+    consideration set then, and the school's action plan now (its progress record)."""
+    from portfolios.action_plans import selectors as plan_selectors
+
+    previous = application.previous
+    if previous is None:
+        return None
+    decision = (
+        Decision.objects.filter(application=previous, outcome=Decision.Outcome.ACCREDITED)
+        .select_related("meeting", "agenda_item")
+        .order_by("-meeting__date")
+        .first()
+    )
+    if decision is None:
+        return None
+    judgements: dict[int, list] = {}
+    rows = (
+        CriterionJudgement.objects.filter(review__agenda_item=decision.agenda_item, review__submitted_at__isnull=False)
+        .select_related("criterion", "review__member__team")
+        .order_by("criterion__number", "review__member__team__name")
+    )
+    for judgement in rows:
+        judgements.setdefault(judgement.criterion.number, []).append(judgement)
+    from .services.decisions import split_areas
+
+    return {
+        "decision": decision,
+        "judgements": judgements,
+        "areas": decision.future_areas or split_areas(decision.areas_for_future),
+        "actions": list(plan_selectors.actions_for_school(application.school)),
+        "plan": plan_selectors.plan_summary(application.school),
+    }

@@ -57,7 +57,11 @@ urlpatterns = [
     path("feedback/<int:pk>/release/", views.feedback_release, name="feedback_release"),
     path("feedback/<int:pk>/letter.pdf", views.feedback_letter, name="feedback_letter"),
     path("awards/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("awards/<int:pk>/withdraw/", views.award_withdraw, name="award_withdraw"),
+    path("certificate-settings/", views.certificate_settings, name="certificate_settings"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/badge.svg", views.badge_svg, name="badge_svg"),
+    path("verify/<str:code>/badge.png", views.badge_png, name="badge_png"),
     path("accredited-schools/", views.register, name="register"),
     # H&W admins' insight (issue 7): dashboard, CSV exports, evidence retention.
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

@@ -13,14 +13,17 @@ from accreditation.downloads import private_download, stored_file_response
 from portfolios import exports
 from portfolios import selectors as portfolio_selectors
 from portfolios import services as portfolio_services
+from portfolios.advice import selectors as advice_selectors
 from schools.commitments import selectors as commitment_selectors
 from schools.permissions import is_school_member
 
-from . import ical, permissions, selectors, services
+from . import badges, ical, permissions, selectors, services
 from .forms import (
     AcademicYearForm,
     AgendaMoveForm,
     AttendanceForm,
+    AwardWithdrawForm,
+    CertificateSettingsForm,
     ConflictForm,
     DecisionForm,
     LetterForm,
@@ -32,7 +35,7 @@ from .forms import (
     ReviewForm,
     TeamForm,
 )
-from .models import CalendarFeed, Conflict, GroupMember, Meeting, Review, Team
+from .models import Award, CalendarFeed, Conflict, GroupMember, Meeting, Review, Team
 
 REGISTER_PAGE_SIZE = 25
 
@@ -448,6 +451,9 @@ def review(request, pk):
         "judgements": selectors.judgements_by_criterion(review),
         "can_edit": permissions.can_edit_review(request.user, review) and not hasattr(review.agenda_item, "decision"),
         "flags": {f.item.pk: f for f in portfolio_selectors.evidence_flags_for_application(application) if f.label},
+        "previous_round": selectors.previous_round(application) if application.is_renewal else None,
+        # Only what the school chose to share (issue 16).
+        "shared_advice": advice_selectors.shared_comments_for_validators(application),
     }
     return render(request, "validation/review.html", context)
 
@@ -621,8 +627,79 @@ def verify(request, code):
         award = selectors.award_for_code(code)
     except Http404:
         return render(request, "validation/verify_not_found.html", {"code": code}, status=404)
-    context = {"award": award, "is_current": award.is_current_on(timezone.localdate())}
+    status = selectors.award_public_status(award, timezone.localdate())
+    _, _, alt = badges.badge_lines(status)
+    context = {
+        "award": award,
+        "status": status,
+        "is_current": status.is_current,
+        "badge_alt": alt,
+        "verify_url": services.awards.verify_url(award),
+        "can_withdraw": permissions.can_withdraw_award(request.user) and status.state in ("current", "not_started"),
+    }
     return render(request, "validation/verify.html", context)
+
+
+def _badge_response(content, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    # The status changes at midnight; a short cache keeps a school's page fast without lying for long.
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@require_GET
+def badge_svg(request, code):
+    award = selectors.award_for_badge(code)  # unknown: a bare 404, nothing revealed
+    status = selectors.award_public_status(award, timezone.localdate())
+    return _badge_response(badges.badge_svg(status), "image/svg+xml")
+
+
+@require_GET
+def badge_png(request, code):
+    award = selectors.award_for_badge(code)
+    status = selectors.award_public_status(award, timezone.localdate())
+    return _badge_response(badges.badge_png(status), "image/png")
+
+
+@login_required
+def award_withdraw(request, pk):
+    _require(permissions.can_withdraw_award(request.user))
+    award = get_object_or_404(Award.objects.select_related("school"), pk=pk)
+    form = AwardWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_withdraw(award=award, by=request.user, reason=form.cleaned_data["reason"])
+        except services.Refusal as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{award.school.name}'s accreditation is withdrawn.")
+            return redirect("validation:verify", code=award.verification_code)
+    context = {"form": form, "award": award}
+    return render(request, "validation/award_withdraw.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def certificate_settings(request):
+    _require(permissions.can_withdraw_award(request.user))
+    row = services.certificate_settings()
+    initial = {f: getattr(row, f) for f in ("council_name", "signatory_name", "signatory_role")}
+    posted = request.method == "POST"
+    form = CertificateSettingsForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)
+    if posted and form.is_valid():
+        try:
+            services.certificate_settings_update(by=request.user, **form.cleaned_data)
+        except services.Refusal as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "The certificate is saved. Every certificate downloaded from now on carries it.")
+            return redirect("validation:certificate_settings")
+    context = {"form": form, "row": row}
+    return render(request, "validation/certificate_settings.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -148,7 +148,7 @@ class TestSeedDemo:
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
         counts = (User.objects.count(), School.objects.count(), Membership.objects.count(), GroupMember.objects.count())
         call_command("seed_demo", "--allow-production", stdout=io.StringIO())
-        assert counts == (10, 4, 6, 3)
+        assert counts == (11, 4, 8, 3)  # issue 17 adds a trust member in two schools (1 person, 2 memberships)
         assert (
             User.objects.count(),
             School.objects.count(),

@@ -309,17 +309,34 @@ def test_approving_a_hand_entered_school_creates_it(client):
 
 
 def test_approval_is_all_or_nothing(client, school):
-    """The lead's email already belongs to another school's team: nothing is created."""
-    other = LeadFactory(user__email="lee@school.example.org")
+    """The lead's email is an H&W admin's account, which cannot lead a school: nothing is created."""
+    AdminFactory(email="lee@school.example.org")
     registration = pending_registration(school)
     login(client, AdminFactory())
     response = client.post(f"/registrations/{registration.pk}/approve/", follow=True)
-    assert "already belongs to" in response.content.decode()
+    assert "cannot also lead a school" in response.content.decode()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
     assert not Inspection.objects.exists() and not school.memberships.exists()
-    assert Membership.objects.get(user=other.user).school == other.school
     assert not mail.outbox
+
+
+def test_approval_for_a_lead_of_another_school_adds_a_second_membership(
+    client, school, django_capture_on_commit_callbacks
+):
+    """The head of a federation registers its second school: same account, a lead in each."""
+    other = LeadFactory(user__email="lee@school.example.org")
+    other.user.last_login = other.user.date_joined
+    other.user.save()
+    registration = pending_registration(school)
+    login(client, AdminFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registrations/{registration.pk}/approve/")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED
+    assert {m.school for m in Membership.objects.filter(user=other.user, role="lead")} == {other.school, school}
+    added = [m for m in mail.outbox if m.to == ["lee@school.example.org"] and "added" in m.subject]
+    assert added and "Switch school" in added[0].body
 
 
 def test_approval_twice_is_refused(client, school):

@@ -9,6 +9,9 @@ reviewing School A, a validator with a conflict of interest with School A, and a
 - Signed in, not allowed: 403 or 404; another school's objects (and a conflicted validator's
   school) answer exactly 404, so their existence does not leak.
 - State-changing URLs refuse GET (405); POSTs from people not allowed are refused and change nothing.
+- An eighth person is in School A's and School B's teams and works as School B (chosen in the
+  session, though A comes first by name): they must be treated exactly like School B's people,
+  so nothing School A holds is visible while working as School B (issue 17).
 """
 
 import pytest
@@ -17,6 +20,7 @@ from django.urls import reverse
 
 from accreditation.models import AuditEvent
 from accreditation.tests.helpers import login
+from schools.working import SESSION_KEY
 
 from .urls import all_url_names
 from .world import START, build
@@ -36,6 +40,8 @@ SCHOOL_A = {LEAD, COLL}
 SCHOOL_USERS = {LEAD, COLL, OTHER}
 VALIDATORS = {VAL, CONF}
 NOBODY = set()
+# Not in ROLES (the rules do not name them): they get School B's lead's expectations.
+TWO_SCHOOLS = "two_schools"
 
 
 def url(url_name, **kwargs):
@@ -75,6 +81,7 @@ MATRIX = {
     "accounts:people": rule(url("accounts:people"), get={ADMIN}),
     "accounts:person_reset_2fa": rule(url("accounts:person_reset_2fa", pk=lambda w: w.users[VAL].pk), get={ADMIN}),
     # --- schools: registration (public) and the admin queue
+    "schools:switch_school": rule(url("schools:switch_school"), get=SCHOOL_USERS),
     "schools:register_find": rule(url("schools:register_find"), get=EVERYONE),
     "schools:register_by_hand": rule(url("schools:register_by_hand"), get=EVERYONE),
     "schools:register_done": rule(url("schools:register_done"), get=EVERYONE),
@@ -221,6 +228,65 @@ MATRIX = {
     ),
     "portfolios:export_zip": rule(
         url("portfolios:export_zip", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    # --- portfolios: action plans (issue 17)
+    "portfolios:action_plan": rule(
+        url("portfolios:action_plan", school_id=lambda w: w.school.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:action_plan_pdf": rule(
+        url("portfolios:action_plan_pdf", school_id=lambda w: w.school.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:action_add": rule(
+        url("portfolios:action_add", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:action_edit": rule(
+        url("portfolios:action_edit", school_id=lambda w: w.school.pk, action_id=lambda w: w.plan_action.pk),
+        get=SCHOOL_A,
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:plan_review": rule(
+        url("portfolios:plan_review", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    # School A holds an award and a renewal draft: its people see the page (and are told a draft exists).
+    "portfolios:renewal_start": rule(
+        url("portfolios:renewal_start", school_id=lambda w: w.school.pk), get=SCHOOL_A, hidden=A_HIDDEN
+    ),
+    "portfolios:all_plans": rule(url("portfolios:all_plans"), get={ADMIN}, post=NOBODY),
+    # --- portfolios: guidance, readiness, check answers, good practice, adviser's comments (issue 16)
+    "portfolios:guidance": rule(url("portfolios:guidance"), get=SIGNED_IN),
+    "portfolios:guidance_manage": rule(url("portfolios:guidance_manage"), get={ADMIN}),
+    "portfolios:guidance_edit": rule(url("portfolios:guidance_edit", number=1), get={ADMIN}),
+    "portfolios:readiness": rule(
+        url("portfolios:readiness", pk=lambda w: w.draft.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
+    ),
+    "portfolios:check": rule(url("portfolios:check", pk=lambda w: w.draft.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN),
+    "portfolios:good_practice": rule(url("portfolios:good_practice"), get=SIGNED_IN),
+    "portfolios:exemplar_publish": rule(url("portfolios:exemplar_publish"), get={ADMIN}),
+    "portfolios:exemplar": rule(url("portfolios:exemplar", pk=lambda w: w.exemplar.pk), get=SIGNED_IN),
+    "portfolios:exemplar_download": rule(
+        url("portfolios:exemplar_download", pk=lambda w: w.exemplar.pk), get=SIGNED_IN, post=NOBODY
+    ),
+    "portfolios:exemplar_unpublish": rule(
+        url("portfolios:exemplar_unpublish", pk=lambda w: w.exemplar.pk), post={ADMIN}, post_only=True
+    ),
+    "portfolios:sharing_consent": rule(
+        url("portfolios:sharing_consent", pk=lambda w: w.application.pk), get={LEAD}, hidden=A_HIDDEN
+    ),
+    "portfolios:advice_ask": rule(url("portfolios:advice_ask", pk=lambda w: w.draft.pk), get=SCHOOL_A, hidden=A_HIDDEN),
+    "portfolios:advice_share": rule(
+        url("portfolios:advice_share", pk=lambda w: w.draft.pk), post={LEAD}, post_only=True, hidden=A_HIDDEN
+    ),
+    "portfolios:advice_queue": rule(url("portfolios:advice_queue"), get={ADMIN}),
+    "portfolios:advice_request": rule(url("portfolios:advice_request", pk=lambda w: w.advice_request.pk), get={ADMIN}),
+    "portfolios:advice_complete": rule(
+        url("portfolios:advice_complete", pk=lambda w: w.advice_request.pk), post={ADMIN}, post_only=True
+    ),
+    "portfolios:advice_mark": rule(
+        url("portfolios:advice_mark", pk=lambda w: w.advice_comment.pk), post=SCHOOL_A, post_only=True, hidden=A_HIDDEN
     ),
     # --- validation: the group
     "validation:group": rule(url("validation:group"), get={ADMIN}),
@@ -391,6 +457,14 @@ MATRIX = {
     "insight:board_report_csv": rule(
         url("insight:board_report_csv", pk=lambda w: w.board_report.pk, table="coverage"), get={ADMIN}, post=NOBODY
     ),
+    "validation:badge_svg": rule(
+        url("validation:badge_svg", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
+    ),
+    "validation:badge_png": rule(
+        url("validation:badge_png", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
+    ),
+    "validation:award_withdraw": rule(url("validation:award_withdraw", pk=lambda w: w.award.pk), get={ADMIN}),
+    "validation:certificate_settings": rule(url("validation:certificate_settings"), get={ADMIN}),
     # --- surveys: pupils answer without an account; the school's windows; the county (issue 18)
     "surveys:start": rule(url("surveys:start"), get=EVERYONE, post=NOBODY),
     "surveys:take": rule(url("surveys:take", code=lambda w: w.survey.code), get=EVERYONE),
@@ -452,6 +526,10 @@ def client_for(world, role):
     client = Client()
     if world.users[role] is not None:
         login(client, world.users[role])
+    if role == TWO_SCHOOLS:
+        session = client.session
+        session[SESSION_KEY] = world.other_school.pk
+        session.save()
     return client
 
 
@@ -468,27 +546,30 @@ def test_access(world, name):
     spec = MATRIX[name]
     address = spec["url"](world)
     problems = []
-    for role in ROLES:
-        client = client_for(world, role)
+    for person in (*ROLES, TWO_SCHOOLS):
+        client = client_for(world, person)
+        role = OTHER if person == TWO_SCHOOLS else person
+        if person == TWO_SCHOOLS and OTHER in spec["get"] and COLL not in spec["get"]:
+            continue  # a lead-only page of one's own school: the two-schools person is a contributor in B
         response = client.get(address)
         if spec["post_only"]:
             if response.status_code != 405 and not refused(response, role, name, "GET"):
-                problems.append(f"{role}: GET answered {response.status_code}, expected 405")
+                problems.append(f"{person}: GET answered {response.status_code}, expected 405")
         elif role in spec["get"]:
             if refused(response, role, name, "GET") or response.status_code >= 500:
-                problems.append(f"{role}: GET refused with {response.status_code} {response.get('Location', '')}")
+                problems.append(f"{person}: GET refused with {response.status_code} {response.get('Location', '')}")
         else:
             if not refused(response, role, name, "GET"):
-                problems.append(f"{role}: GET allowed with {response.status_code}, expected a refusal")
+                problems.append(f"{person}: GET allowed with {response.status_code}, expected a refusal")
             elif role in spec["hidden"] and response.status_code != 404:
-                problems.append(f"{role}: GET answered {response.status_code}, expected 404")
+                problems.append(f"{person}: GET answered {response.status_code}, expected 404")
         if role not in spec["post"] and name != "accounts:logout":
             before = AuditEvent.objects.exclude(action="user.signed_in").count()
             response = client.post(address, {})
             if not refused(response, role, name, "POST"):
-                problems.append(f"{role}: POST allowed with {response.status_code}, expected a refusal")
+                problems.append(f"{person}: POST allowed with {response.status_code}, expected a refusal")
             elif role in spec["hidden"] and response.status_code != 404:
-                problems.append(f"{role}: POST answered {response.status_code}, expected 404")
+                problems.append(f"{person}: POST answered {response.status_code}, expected 404")
             if AuditEvent.objects.exclude(action="user.signed_in").count() != before:
-                problems.append(f"{role}: a refused POST changed something")
+                problems.append(f"{person}: a refused POST changed something")
     assert not problems, f"{name} ({address}):\n" + "\n".join(problems)

@@ -65,6 +65,9 @@ def build(clock) -> World:
     lead = LeadFactory(user__email="lead@a.example.org", school__name="School A")
     colleague = MembershipFactory(school=lead.school, user__email="colleague@a.example.org")
     other = LeadFactory(user__email="lead@b.example.org", school__name="School B")
+    # In both teams (School A first by name), working as School B through the session's switcher.
+    two_schools = MembershipFactory(school=other.school, user__email="two@ab.example.org")
+    MembershipFactory(school=lead.school, user=two_schools.user)
     validator = GroupMemberFactory(team=team("health-wellbeing"), user__email="validator@council.example.org")
     second = GroupMemberFactory(team=team("send"), user__email="second@council.example.org")
     third = GroupMemberFactory(team=team("school-governance"), user__email="third@council.example.org")
@@ -78,6 +81,7 @@ def build(clock) -> World:
         "validator": validator.user,
         "conflicted": conflicted.user,
         "admin": admin,
+        "two_schools": two_schools.user,
     }
     school = lead.school
     first = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
@@ -160,12 +164,16 @@ def build(clock) -> World:
     calendar_token = validation_services.calendar_feed_renew(user=validator.user)
     survey = _survey_window(lead)
 
+    exemplar, advice_comment = _good_practice_and_advice(application, draft, lead, admin)
     training = _training_records(admin, lead, school)
     strategy = _strategy_records(admin)
 
     world.objects = {
         **training,
         **strategy,
+        "exemplar": exemplar,
+        "advice_request": advice_comment.request,
+        "advice_comment": advice_comment,
         "school": school,
         "other_school": other.school,
         "colleague_membership": colleague,
@@ -194,6 +202,7 @@ def build(clock) -> World:
         "team": team("send"),
         "invitation_token": invitation_token,
         "calendar_token": calendar_token,
+        "plan_action": application.plan_actions.first(),
         "reset_uid": urlsafe_base64_encode(force_bytes(lead.user.pk)),
         "reset_token": default_token_generator.make_token(lead.user),
         "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),
@@ -205,6 +214,30 @@ def build(clock) -> World:
     assert Decision.objects.filter(pk=decision.pk, released_at__isnull=False).exists()
     assert Registration.objects.filter(pk=registration.pk).exists() and Term.objects.filter(pk=term.pk).exists()
     return world
+
+
+def _good_practice_and_advice(accredited, draft, lead, admin):
+    """Issue 16: an exemplar from School A's accredited portfolio (with consent and a file), and an
+    adviser's comment, sent, on School A's draft."""
+    from portfolios.advice import services as advice_services
+    from portfolios.exemplars import services as exemplar_services
+
+    exemplar_services.consent_record(application=accredited, actor=lead.user, may_share=True, may_name=False)
+    exemplar = exemplar_services.exemplar_publish(
+        actor=admin,
+        application=accredited,
+        criterion=accredited.responses.get(criterion__number=3).criterion,
+        title="A policy pupils wrote with staff",
+        extract="Pupils drafted the child-friendly version.",
+        why_it_worked="Pupils own it.",
+        upload=pdf_upload("pupil-policy.pdf"),
+    )
+    request = advice_services.advice_request(application=draft, actor=lead.user, note="Is criterion 1 enough?")
+    comment = advice_services.advice_comment_add(
+        request=request, criterion=draft.responses.get(criterion__number=1).criterion, actor=admin, body="Add minutes."
+    )
+    advice_services.advice_complete(request=request, actor=admin)
+    return exemplar, comment
 
 
 def _training_records(admin, lead, school):

@@ -82,8 +82,8 @@ def build_and_submit_portfolio(page, school_name):
     expect(page.get_by_text("Every criterion is ready.")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Check and submit").click()
-    expect(page.get_by_role("heading", name="Check and submit your application")).to_be_visible()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit application").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm the declaration")

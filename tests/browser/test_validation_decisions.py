@@ -194,7 +194,7 @@ def test_from_schedule_to_certificate(fresh_page):
         page.get_by_label(re.compile("Staff training log 2026")).check()
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_text("Criterion 3 saved")).to_be_visible()
-        page.get_by_role("link", name="Check and submit").click()
+        page.get_by_role("link", name="Check your answers and submit").click()
         page.get_by_label(re.compile("information in this portfolio is accurate")).check()
         page.get_by_label(re.compile("public sector equality duties")).check()
         page.get_by_role("button", name="Submit application").click()

@@ -6,7 +6,15 @@ from here or from the concept's module."""
 from accreditation.errors import Refusal
 
 from .agendas import agenda_move, agenda_place, agenda_place_waiting
-from .awards import award_expiry, award_grant, certificate_pdf
+from .awards import (
+    award_expiry,
+    award_grant,
+    award_start,
+    award_withdraw,
+    certificate_pdf,
+    certificate_settings,
+    certificate_settings_update,
+)
 from .decisions import (
     LETTER_EDITABLE,
     attendance_record,
@@ -39,8 +47,12 @@ __all__ = [
     "attendance_record",
     "award_expiry",
     "award_grant",
+    "award_start",
+    "award_withdraw",
     "calendar_feed_renew",
     "certificate_pdf",
+    "certificate_settings",
+    "certificate_settings_update",
     "conflict_declare",
     "conflict_withdraw",
     "decision_record",

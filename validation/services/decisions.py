@@ -17,6 +17,7 @@ from accreditation.errors import Refusal
 from accreditation.models import User
 from accreditation.pdf import render_pdf
 from portfolios import services as portfolio_services
+from portfolios.action_plans import services as action_plan_services
 from portfolios.models import Application, Criterion
 from schools.models import Membership
 
@@ -79,6 +80,22 @@ def _letter_defaults(outcome: str, school) -> tuple[str, str]:
     return opening, closing
 
 
+AREA_BULLETS = ("- ", "* ", "• ", "– ")
+
+
+def split_areas(text: str) -> list[str]:
+    """The areas for future consideration as rows: one a line, bullets and blank lines dropped."""
+    rows = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        for bullet in AREA_BULLETS:
+            if line.startswith(bullet):
+                line = line[len(bullet) :].strip()
+        if line:
+            rows.append(line)
+    return rows
+
+
 def decision_record(
     *,
     item: AgendaItem,
@@ -110,6 +127,8 @@ def decision_record(
         errors.append("Enter the strengths of the application")
     if not areas_for_future:
         errors.append("Enter the areas for future consideration")
+    elif any(len(area) > 2000 for area in split_areas(areas_for_future)):
+        errors.append("Each area for future consideration must be 2,000 characters or fewer: put each on its own line")
     if outcome == Decision.Outcome.FURTHER_INFORMATION:
         if not numbers:
             errors.append("Select the criteria that need further information")
@@ -180,6 +199,7 @@ def decision_record(
                 information_due_on=information_due_on,
                 strengths=strengths,
                 areas_for_future=areas_for_future,
+                future_areas=split_areas(areas_for_future),
                 recorded_by=by,
                 letter_opening=opening,
                 letter_closing=closing,
@@ -284,6 +304,14 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
             raise Refusal(" ".join(error.messages)) from error
         if decision.outcome == Decision.Outcome.ACCREDITED:
             award_grant(decision=decision, by=by)
+        # Each area for future consideration becomes an action in the school's plan.
+        action_plan_services.actions_add_from_feedback(
+            application=application,
+            areas=decision.future_areas or split_areas(decision.areas_for_future),
+            decided_on=decision.meeting.date,
+            source=f"decision:{decision.pk}",
+            actor=by,
+        )
         decision.released_at = timezone.now()
         decision.released_by = by
         name = f"attachments/feedback/{application.school_id}/{uuid.uuid4().hex}.pdf"

@@ -30,6 +30,7 @@ LONDON = ZoneInfo("Europe/London")
 AWARDED = date(2026, 10, 7)
 EXPIRES = date(2029, 10, 7)
 SIX_MONTHS, THREE_MONTHS, ONE_MONTH = date(2029, 4, 7), date(2029, 7, 7), date(2029, 9, 7)
+NINE_MONTHS = date(2029, 1, 7)
 
 
 def at(day: date, hour=1, minute=30):
@@ -106,8 +107,15 @@ def team_address(settings):
 
 class TestExpiryReminders:
     def test_each_stage_once_on_its_day_to_the_lead_and_the_team(self, award, django_capture_on_commit_callbacks):
-        assert nightly(SIX_MONTHS - timedelta(days=1), django_capture_on_commit_callbacks)["reminders_queued"] == 0
+        assert nightly(NINE_MONTHS - timedelta(days=1), django_capture_on_commit_callbacks)["reminders_queued"] == 0
         assert mail.outbox == []
+        # The renewal invitation, 9 months before: a link straight into starting the renewal.
+        nightly(NINE_MONTHS, django_capture_on_commit_callbacks)
+        (invitation,) = to_lead()
+        assert "ends in 9 months: 7 October 2029" in invitation.subject
+        assert f"/portfolio/schools/{award.school_id}/renewal/" in invitation.body
+        assert "You are invited to renew" in invitation.body
+        mail.outbox.clear()
 
         nightly(SIX_MONTHS, django_capture_on_commit_callbacks)
         nightly(SIX_MONTHS, django_capture_on_commit_callbacks)  # beat fired twice
@@ -132,9 +140,9 @@ class TestExpiryReminders:
         ]
         assert len(to_team()) == 3
         notices = SentNotice.objects.filter(kind="award_expiry").order_by("created_at", "pk")
-        assert [n.key for n in notices] == [f"{award.pk}:6m", f"{award.pk}:3m", f"{award.pk}:1m"]
+        assert [n.key for n in notices] == [f"{award.pk}:9m", f"{award.pk}:6m", f"{award.pk}:3m", f"{award.pk}:1m"]
         assert all(n.message is not None for n in notices)
-        assert AuditEvent.objects.filter(action="award.expiry_reminder_sent").count() == 3
+        assert AuditEvent.objects.filter(action="award.expiry_reminder_sent").count() == 4
 
     def test_after_missed_runs_only_the_latest_stage_goes_and_the_earlier_never_follow(
         self, award, django_capture_on_commit_callbacks
@@ -146,7 +154,10 @@ class TestExpiryReminders:
         assert "ends in 2 months: 7 October 2029" in only.subject
         skipped = SentNotice.objects.get(kind="award_expiry", key=f"{award.pk}:6m")
         assert skipped.message is None
-        assert AuditEvent.objects.get(action="award.expiry_reminder_sent").data == {"stage": "3m", "skipped": ["6m"]}
+        assert AuditEvent.objects.get(action="award.expiry_reminder_sent").data == {
+            "stage": "3m",
+            "skipped": ["9m", "6m"],
+        }
 
         nightly(ONE_MONTH + timedelta(days=3), django_capture_on_commit_callbacks)
         assert [m.subject.split(" ends in ")[1] for m in to_lead()] == [
@@ -169,11 +180,14 @@ class TestExpiryReminders:
         nightly(SIX_MONTHS, django_capture_on_commit_callbacks)
         renewal = grant(award.school, date(2029, 6, 20))
         award.refresh_from_db()
-        assert award.status == Award.Status.SUPERSEDED and renewal.status == Award.Status.CURRENT
+        # No months lost: the old award runs to its end and the renewal starts on its expiry date.
+        assert award.status == Award.Status.CURRENT and renewal.status == Award.Status.CURRENT
+        assert renewal.awarded_on == award.expires_on == EXPIRES
         nightly(THREE_MONTHS, django_capture_on_commit_callbacks)
         nightly(ONE_MONTH, django_capture_on_commit_callbacks)
         assert len(to_lead()) == 1, "only the 6-month reminder, sent before the renewal"
-        assert list(selectors.accredited_schools(ONE_MONTH)) == [renewal]
+        assert list(selectors.accredited_schools(ONE_MONTH)) == [award]
+        assert list(selectors.accredited_schools(EXPIRES)) == [renewal]
 
     def test_a_newer_award_stops_them_even_if_the_old_one_was_not_marked(
         self, award, django_capture_on_commit_callbacks
@@ -225,7 +239,7 @@ class TestLapse:
         self, award, django_capture_on_commit_callbacks
     ):
         grant(award.school, date(2029, 6, 20))
-        assert nightly(EXPIRES + timedelta(days=12), django_capture_on_commit_callbacks)["lapsed"] == 0
+        nightly(EXPIRES + timedelta(days=12), django_capture_on_commit_callbacks)
         award.refresh_from_db()
         assert award.status == Award.Status.SUPERSEDED
         late = grant(SchoolFactory(), date(2026, 12, 2))

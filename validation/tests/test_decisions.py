@@ -512,8 +512,10 @@ class TestAwards:
         decision2.refresh_from_db()
         new = services.award_grant(decision=decision2, by=admin)
         old.refresh_from_db()
-        assert old.status == Award.Status.SUPERSEDED
-        assert new.status == Award.Status.CURRENT and new.expires_on == date(2029, 11, 25)
+        # Renewed before the old award ended: it runs to its end, the new one from the day after.
+        assert old.status == Award.Status.CURRENT and old.expires_on == date(2029, 10, 7)
+        assert new.status == Award.Status.CURRENT
+        assert (new.awarded_on, new.expires_on) == (date(2029, 10, 7), date(2032, 10, 7))
 
 
 def test_minutes_list_attendance_recusals_and_decisions(decided, members):

@@ -186,7 +186,7 @@ class Command(BaseCommand):
                 email, first, last, title = spec[key]
                 user = self.person(email, first, last, title)
                 Membership.objects.update_or_create(
-                    user=user, defaults={"school": school, "role": role, "is_active": True}
+                    user=user, school=school, defaults={"role": role, "is_active": True}
                 )
                 logins.append((f"{school.name}: {role.label}", email))
 
@@ -213,6 +213,8 @@ class Command(BaseCommand):
         self.incident_returns(today)
         self.failed_email()
         self.surveys()
+        logins.append(award_to_renewal_demo(self))
+        self.good_practice()
 
         WelcomePackResource.objects.get_or_create(
             url=WELCOME_LINK[1], defaults={"title": WELCOME_LINK[0], "description": WELCOME_LINK[2]}
@@ -435,11 +437,80 @@ class Command(BaseCommand):
             item=item,
             admin=admin,
             strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
-            areas="Involve parents in the annual review of the policy.",
+            areas=(
+                "Involve parents in the annual review of the policy.\n"
+                "Train lunchtime supervisors in responding to bullying."
+            ),
         )
         if meeting.status == Meeting.Status.PLANNED:
             validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
         return login
+
+    def good_practice(self):
+        """Issue 16: Brookfield agreed to share, so one exemplar is in the good-practice library;
+        Oakfield's draft has self-ratings on criteria 1 to 3, an adviser's comments already sent
+        and a second request waiting on the dashboard."""
+        from portfolios.advice import services as advice_services
+        from portfolios.advice.models import AdviceRequest
+        from portfolios.exemplars import services as exemplar_services
+        from portfolios.exemplars.models import Exemplar
+        from portfolios.readiness import services as readiness_services
+        from portfolios.readiness.models import SelfRating
+
+        admin = get_user_model().objects.get(email=ADMIN[0])
+        brookfield = Application.objects.filter(
+            school__urn=ACCREDITED["urn"], state=Application.State.ACCREDITED
+        ).first()
+        if brookfield and not Exemplar.objects.filter(application=brookfield).exists():
+            brookfield_lead = get_user_model().objects.get(email=ACCREDITED["lead"][0])
+            exemplar_services.consent_record(
+                application=brookfield, actor=brookfield_lead, may_share=True, may_name=True
+            )
+            exemplar_services.exemplar_publish(
+                actor=admin,
+                application=brookfield,
+                criterion=brookfield.responses.get(criterion__number=6).criterion,
+                title="Pupil mentors trained by older pupils",
+                extract="Year 6 mentors train the new Year 5 mentors each summer term, with a member of staff "
+                "watching. Mentors keep a simple log of who they helped and how.",
+                why_it_worked="Pupils own the scheme; the log shows it is used and what it resolves.",
+                show_school_name=True,
+            )
+        draft = Application.objects.filter(school__urn=SCHOOLS[0]["urn"], state=Application.State.DRAFT).first()
+        if draft is None:
+            return
+        lead = get_user_model().objects.get(email=SCHOOLS[0]["lead"][0])
+        ratings = {
+            1: ("met", "Named deputy head; SLT minutes each half term"),
+            2: ("partly_met", "Governor named, no monitoring minutes yet"),
+            3: ("met", "Policy reviewed in June with pupils"),
+        }
+        for response in draft.responses.select_related("criterion").filter(criterion__number__in=ratings):
+            if SelfRating.objects.filter(response=response).exists():
+                continue
+            rating, reason = ratings[response.criterion.number]
+            linked = list(response.evidence.values_list("pk", flat=True))
+            readiness_services.criterion_self_evaluate(
+                response=response,
+                actor=lead,
+                self_evaluation=response.self_evaluation,
+                evidence=linked,
+                rating=rating,
+                reason=reason,
+                outcome_evidence={"0": linked[:1]},
+            )
+        if not AdviceRequest.objects.filter(application=draft).exists():
+            first = advice_services.advice_request(application=draft, actor=lead, note="Is criterion 2 enough?")
+            criterion_2 = draft.responses.get(criterion__number=2).criterion
+            advice_services.advice_comment_add(
+                request=first,
+                criterion=criterion_2,
+                actor=admin,
+                body="The group will look for minutes where governors asked about bullying data. "
+                "Add the named governor's visit notes.",
+            )
+            advice_services.advice_complete(request=first, actor=admin)
+            advice_services.advice_request(application=draft, actor=lead, note="Could you look at criterion 3 again?")
 
     def agenda(self, today):
         """Riverside's first application, submitted four weeks ago and placed by the real placing
@@ -538,7 +609,7 @@ class Command(BaseCommand):
         email, first, last, title = spec["lead"]
         lead = self.person(email, first, last, title)
         Membership.objects.update_or_create(
-            user=lead, defaults={"school": school, "role": Membership.Role.LEAD, "is_active": True}
+            user=lead, school=school, defaults={"role": Membership.Role.LEAD, "is_active": True}
         )
         return school, lead, (f"{school.name}: SLT lead ({label})", email)
 
@@ -572,3 +643,40 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         return user
+
+
+TRUST_PERSON = ("sam.patel@trust.example.org", "Sam", "Patel", "Trust anti-bullying lead")
+
+
+def award_to_renewal_demo(command):
+    """Issue 17: Brookfield's action plan (from its two areas, one action under way, a review
+    five months ago so the next falls due soon), the certificate's signatory, and a trust's member
+    of staff in two schools' teams (switching between them). Idempotent; dates relative to today."""
+    from portfolios.action_plans.models import Action, PlanReview
+
+    today = datetime.date.today()
+    brookfield = School.objects.get(urn=ACCREDITED["urn"])
+    first_action = Action.objects.filter(school=brookfield).order_by("source_key").first()
+    if first_action is not None and first_action.status == Action.Status.NOT_STARTED:
+        first_action.status, first_action.lead = Action.Status.IN_PROGRESS, "Deputy head"
+        first_action.notes = "Parents' forum met in the autumn term; the policy draft went to them."
+        first_action.save()
+    lead = brookfield.memberships.filter(role=Membership.Role.LEAD).first()
+    if not PlanReview.objects.filter(school=brookfield).exists() and lead is not None:
+        PlanReview.objects.create(
+            school=brookfield,
+            reviewed_on=today - datetime.timedelta(days=150),
+            summary="Parents' forum set up; supervisor training booked.",
+            reviewed_by=lead.user,
+        )
+    settings_row = validation_services.certificate_settings()
+    if not settings_row.signatory_name:
+        settings_row.signatory_name, settings_row.signatory_role = "Jo Marsh", "Head of Health & Wellbeing"
+        settings_row.save()
+    email, first, last, title = TRUST_PERSON
+    person = command.person(email, first, last, title)
+    for school in (School.objects.get(urn=SCHOOLS[0]["urn"]), brookfield):
+        Membership.objects.update_or_create(
+            user=person, school=school, defaults={"role": Membership.Role.CONTRIBUTOR, "is_active": True}
+        )
+    return ("In two schools' teams (switch school)", email)
