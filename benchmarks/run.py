@@ -59,6 +59,9 @@ PAGES = [  # key, label, who
     ("validator_agenda", "Validator's meeting agenda (30 applications)", "validator"),
     ("admin_dashboard", "Admin dashboard", "admin"),
     ("public_register", "Public register of accredited schools", None),
+    ("readiness", "Readiness check (the bench application)", "lead"),
+    ("action_plan", "Action plan (the bench school)", "lead"),
+    ("indicators", "County indicators", "admin"),
 ]
 FLOOR = ("floor", "Sign-in page, signed out (the framework floor)", None)
 # The second floor: a bare Django view rendering a one-line template, served by a second gunicorn
@@ -285,6 +288,9 @@ def page_paths(objects, dashboard_path: str) -> dict:
         "validator_agenda": f"/meetings/{objects['meeting_id']}/",
         "admin_dashboard": dashboard_path,
         "public_register": "/accredited-schools/",
+        "readiness": f"/portfolio/applications/{objects['application'].pk}/readiness/",
+        "action_plan": f"/portfolio/schools/{objects['school'].pk}/action-plan/",
+        "indicators": "/indicators/",
         "floor": "/accounts/sign-in/",
     }
 
