@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accreditation import audit, notifications
 from accreditation.models import OutboxMessage, SentNotice
+from accreditation.observability import current_request_id
 from portfolios import jobs as portfolio_jobs
 
 from .models import Award
@@ -240,6 +241,7 @@ def awards_lapse(*, as_of: date) -> int:
                     "as_of": as_of,
                     "now": now,
                     "ip": audit.current_ip.get(),
+                    "request_id": current_request_id.get(),
                     "target_type": Award._meta.label_lower,
                 },
             )
@@ -300,14 +302,15 @@ WITH lapsed AS (
     RETURNING award.id, award.school_id, award.awarded_on, award.expires_on, award.status
 ), audited AS (
     INSERT INTO accreditation_auditevent
-        (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address, data)
+        (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address,
+         request_id, data)
     SELECT
         %(now)s, NULL, '', 'award.lapsed', %(target_type)s, lapsed.id::text,
         left(school.name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
              || ' to ' || to_char(lapsed.expires_on, 'DD FMMonth YYYY'), 300),
         school.name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY')
             || CASE WHEN lapsed.status = %(superseded)s THEN ' (renewed: the next award starts that day)' ELSE '' END,
-        %(ip)s, '{}'::jsonb
+        %(ip)s, %(request_id)s, '{}'::jsonb
     FROM lapsed JOIN schools_school AS school ON school.id = lapsed.school_id
 )
 SELECT count(*) FROM lapsed WHERE status = %(lapsed)s

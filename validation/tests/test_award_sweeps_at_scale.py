@@ -42,6 +42,14 @@ def test_lapse_writes_each_award_its_audit_entry_with_the_labels_the_orm_writes(
     assert AuditEvent.objects.filter(action="award.lapsed").count() == 3
 
 
+def test_the_lapse_statement_writes_every_audit_column():
+    """The PostgreSQL statement lists the audit table's columns by hand: a column added to
+    AuditEvent must be added there too (this fails until it is)."""
+    columns = {f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key}
+    listed = awards_jobs._LAPSE_SQL.split("INSERT INTO accreditation_auditevent", 1)[1].split(")", 1)[0]
+    assert columns == {c.strip(" (\n") for c in listed.split(",")}
+
+
 def test_reminder_sweep_queues_only_awards_whose_latest_stage_is_unsent():
     first, second = grant(SchoolFactory(), AWARDED), grant(SchoolFactory(), AWARDED + timedelta(days=1))
     six_months_before = date(2029, 2, 28)
