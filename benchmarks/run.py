@@ -75,8 +75,11 @@ def log(message):
 
 
 # ---------------------------------------------------------------------------------------- setup
+_BASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_URL  # as given, before main() sets a scale's
+
+
 def database_url(scale: str) -> str:
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = _BASE_URL
     if not url.startswith("postgres"):
         sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://... (a database of its own).")
     if scale in ("small", "national"):
@@ -157,9 +160,27 @@ def prepare(scale: str, env: dict):
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: the first free one in BENCH_PORTS ("18500-18599") when set (a shared
+    machine's allotment), else any the system gives."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    candidates = [0]
+    if wanted:
+        low, high = (int(x) for x in wanted.split("-"))
+        candidates = list(range(low, high + 1))
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found = sock.getsockname()[1]
+            if found not in _ports_given:
+                _ports_given.add(found)
+                return found
+    sys.exit(f"No free port in {wanted}")
+
+
+_ports_given: set[int] = set()
 
 
 def start_gunicorn(env, port, log_path):
