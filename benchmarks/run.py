@@ -474,24 +474,12 @@ def expiry_sweep_figures() -> dict:
     }
 
 
-REMINDER_SQL = """
-SELECT a.id FROM validation_award a
-WHERE a.status = 'current' AND a.expires_on > %(as_of)s AND a.expires_on <= %(window_end)s
-  AND (a.expires_on - interval '6 months')::date <= %(as_of)s
-  AND NOT EXISTS (SELECT 1 FROM validation_award b WHERE b.school_id = a.school_id AND b.awarded_on > a.awarded_on)
-  AND NOT EXISTS (
-    SELECT 1 FROM accreditation_sentnotice n
-    WHERE n.kind = 'award_expiry' AND n.key = a.id::text || ':' || CASE
-        WHEN (a.expires_on - interval '1 month')::date <= %(as_of)s THEN '1m'
-        WHEN (a.expires_on - interval '3 months')::date <= %(as_of)s THEN '3m'
-        ELSE '6m' END)
-ORDER BY a.expires_on, a.id
-"""
 
 
 def reminder_sweep_figures(repeat=3) -> dict:
     """The expiry reminder sweep's selection (`awards_needing_a_reminder`: which awards get a task
-    tonight) beside one SQL statement selecting the same ids: a first night (nothing recorded yet)
+    tonight) beside the one SQL statement it runs on PostgreSQL, executed bare (the difference is
+    the Python around it) selecting the same ids: a first night (nothing recorded yet)
     and the next night (every latest stage recorded, so nothing to queue)."""
     from django.db import connection
     from django.utils import timezone
@@ -503,7 +491,7 @@ def reminder_sweep_figures(repeat=3) -> dict:
 
     def sql():
         with connection.cursor() as cursor:
-            cursor.execute(REMINDER_SQL, params)
+            cursor.execute(awards_jobs._REMINDER_SQL, {**params, "kind": awards_jobs.AWARD_EXPIRY_KIND})
             return [row[0] for row in cursor.fetchall()]
 
     def best(fn):

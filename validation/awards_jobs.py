@@ -141,21 +141,28 @@ def awards_needing_a_reminder(*, as_of: date) -> list[int]:
     return [award_id for award_id, key in candidates if key not in recorded]
 
 
-# awards_needing_a_reminder on PostgreSQL: awards_due_a_reminder's window, the latest stage due
-# (1, 3 or 6 months before expiry, as in EXPIRY_STAGES) and no SentNotice for it yet.
-_REMINDER_SQL = """
+def _reminder_sql() -> str:
+    """awards_needing_a_reminder on PostgreSQL: awards_due_a_reminder's window, the latest stage
+    due (EXPIRY_STAGES, latest first in the CASE) and no SentNotice for it yet."""
+    latest_first = sorted(EXPIRY_STAGES, key=lambda stage: stage.months)
+    case = " ".join(
+        f"WHEN (a.expires_on - interval '{stage.months} months')::date <= %(as_of)s THEN '{stage.key}'"
+        for stage in latest_first
+    )
+    # Only constants (EXPIRY_STAGES) are formatted in; every value is a query parameter.
+    return f"""
 SELECT a.id FROM validation_award a
 WHERE a.status = 'current' AND a.expires_on > %(as_of)s AND a.expires_on <= %(window_end)s
-  AND (a.expires_on - interval '6 months')::date <= %(as_of)s
+  AND (a.expires_on - interval '{FIRST_REMINDER_MONTHS} months')::date <= %(as_of)s
   AND NOT EXISTS (SELECT 1 FROM validation_award b WHERE b.school_id = a.school_id AND b.awarded_on > a.awarded_on)
   AND NOT EXISTS (
     SELECT 1 FROM accreditation_sentnotice n
-    WHERE n.kind = %(kind)s AND n.key = a.id::text || ':' || CASE
-        WHEN (a.expires_on - interval '1 month')::date <= %(as_of)s THEN '1m'
-        WHEN (a.expires_on - interval '3 months')::date <= %(as_of)s THEN '3m'
-        ELSE '6m' END)
+    WHERE n.kind = %(kind)s AND n.key = a.id::text || ':' || CASE {case} END)
 ORDER BY a.expires_on, a.id
-"""
+"""  # noqa: S608
+
+
+_REMINDER_SQL = _reminder_sql()
 
 
 def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | None:
