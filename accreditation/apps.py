@@ -6,6 +6,9 @@ class AccreditationConfig(AppConfig):
     verbose_name = "Accounts, audit and email"
 
     def ready(self):
+        from . import uploads_temp
+
+        uploads_temp.ensure_folder()  # Django spools uploads there and expects it to exist
         from django.contrib.auth.signals import user_logged_in
         from django.urls import reverse
 

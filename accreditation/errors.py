@@ -2,6 +2,20 @@ from django.shortcuts import render
 
 
 def not_found(request, exception=None):
+    """A signed-in person refused a page of the portal (another school's object, or a guess)
+    leaves a trace; repeated, it alerts the H&W team (accreditation.probes)."""
+    from django.urls import Resolver404, resolve
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            pass  # not a page of the portal at all: a typo, not a request for someone's object
+        else:
+            from .probes import record_not_found
+
+            record_not_found(user=user, path=request.get_full_path())
     return render(request, "errors/404.html", status=404)
 
 

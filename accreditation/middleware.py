@@ -56,9 +56,13 @@ class RequestContextMiddleware:
 
 
 def client_ip(request):
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
-        return forwarded.split(",")[-settings.AXES_IPWARE_PROXY_COUNT].strip()
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the entry of
+    X-Forwarded-For the outermost trusted proxy appended (what a client writes there is ignored).
+    django-axes asks this too (AXES_CLIENT_IP_CALLABLE), so lockouts and the audit agree."""
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -145,4 +149,91 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+# ----------------------------------------------------------------------------- issue 23: hardening
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is larger than the portal ever accepts, before a byte
+    of it is read (no worker time, no temporary file). The proxy has its own cap (nginx's
+    client_max_body_size); this one holds when the app is reached directly."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        if declared > limit:
+            from django.shortcuts import render
+
+            from .uploads_temp import human_size
+
+            response = render(
+                request,
+                "errors/400.html",
+                {
+                    "heading": "What you sent is too large",
+                    "message": f"The portal accepts up to {human_size(limit)} in one go. Nothing has been uploaded.",
+                    "advice": f"Go back and send fewer files at a time; each file must be smaller than "
+                    f"{human_size(settings.EVIDENCE_MAX_FILE_BYTES)}.",
+                    "back": request.path,
+                },
+                status=413,
+            )
+            # The body was not read: close the connection rather than let the client keep sending.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+# What the portal uses of the browser's powerful features: nothing.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+        "interest-cohort",
+    )
+)
+
+
+class PrivacyHeadersMiddleware:
+    """Every response says which browser features it may use (none); a signed-in person's HTML
+    page is never stored by the browser or a shared cache (the back button after signing out on a
+    shared school computer shows nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        is_html = response.get("Content-Type", "").startswith("text/html")
+        if is_html and user is not None and user.is_authenticated:
+            cache_control = response.get("Cache-Control", "")
+            if "no-store" not in cache_control or "private" not in cache_control:
+                response["Cache-Control"] = "no-store, private"
         return response

@@ -7,9 +7,11 @@ because nothing is queued before commit.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template import engines
 from django.template.loader import render_to_string
 
 from . import outbox
@@ -29,17 +31,31 @@ def send(*, to, template: str, context: dict | None = None, attachments: list | 
         "SITE_URL": settings.SITE_URL,
         **(context or {}),
     }
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", ctx).split())
+    subject, body_text, body_html = render(template, ctx)
     message = OutboxMessage.objects.create(
         template=template,
         to=recipients,
         subject=subject[:300],
-        body_text=render_to_string(f"emails/{template}.txt", ctx),
-        body_html=render_to_string(f"emails/{template}.html", ctx),
+        body_text=body_text,
+        body_html=body_html,
         attachments=attachments or [],
     )
     transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+def render(template: str, context: dict) -> tuple[str, str, str]:
+    """The subject, text body and HTML body of `template`, all in the one layout (base_email).
+
+    Subject and text body are plain text: rendered by the "email_text" engine, which never
+    HTML-escapes. The HTML body is rendered with autoescaping, so every value in it is escaped.
+    """
+    text = engines["email_text"]
+    subject = " ".join(text.get_template(f"emails/{template}.subject.txt").render(context).split())
+    body_text = text.get_template(f"emails/{template}.txt").render(context)
+    body_text = re.sub(r"\n{3,}", "\n\n", body_text).strip() + "\n"
+    body_html = render_to_string(f"emails/{template}.html", context)
+    return subject, body_text, body_html
 
 
 def send_once(*, kind: str, key: str, to, template: str, context: dict | None = None) -> OutboxMessage | None:

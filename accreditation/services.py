@@ -162,6 +162,28 @@ def sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
     return ended
 
 
+@transaction.atomic
+def user_deactivate(*, user: User, actor, reason: str = "") -> int:
+    """Deactivate `user` and delete every session they hold, tracked or not, so re-activating the
+    account later never revives an old cookie. Writes an audit entry; returns the sessions deleted."""
+    user.is_active = False
+    user.deactivated_at = user.deactivated_at or timezone.now()  # the retention schedule counts from it
+    user.save(update_fields=["is_active", "deactivated_at"])
+    ended = sessions_end(user=user)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        from django.contrib.sessions.models import Session
+
+        # Sessions from before they were tracked (or lost their row): read each live one.
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+                session.delete()
+                ended += 1
+    audit.record(
+        actor=actor, action="user.deactivated", target=user, summary=reason or user.email, data={"sessions": ended}
+    )
+    return ended
+
+
 def security_alert(*, user: User, what: str, to: list[str] | None = None) -> None:
     """Tell the account holder something changed about how they sign in."""
     notifications.send(

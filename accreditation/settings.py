@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than the portal ever accepts is refused before anything reads it.
+    "accreditation.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may change the body; HTML only (see the class).
     "accreditation.middleware.HTMLGZipMiddleware",
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "accreditation.middleware.RequestContextMiddleware",
     # The school a person in several schools' teams is working as (issue 17).
     "schools.working.WorkingSchoolMiddleware",
+    "accreditation.middleware.PrivacyHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks.
@@ -123,6 +126,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text emails (subjects and bodies): never HTML-escaped, so "St Mary's & St John's"
+    # arrives as written. HTML emails use the engine above, which escapes every value.
+    {
+        "NAME": "email_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 VAR_DIR_DEFAULT_DB = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
@@ -142,6 +154,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Public registrations a single address may send in an hour (each one emails the school).
 REGISTRATIONS_PER_HOUR = env.int("REGISTRATIONS_PER_HOUR", default=10)
+# A signed-in person refused this many pages (another school's objects) within the window alerts
+# the H&W team, once per window (accreditation.probes).
+PROBE_ALERT_THRESHOLD = env.int("PROBE_ALERT_THRESHOLD", default=10)
+PROBE_ALERT_WINDOW = timedelta(minutes=env.int("PROBE_ALERT_WINDOW_MINUTES", default=60))
 
 # ----------------------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accreditation.User"
@@ -166,6 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 2)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
+# A school may start its renewal this many months before its award ends (portfolios.dates).
+RENEWAL_WINDOW_MONTHS = env.int("RENEWAL_WINDOW_MONTHS", default=12)
+
 # Validating group meetings: defaults for the six meetings proposed for each academic year.
 MEETING_CUTOFF_DAYS = env.int("MEETING_CUTOFF_DAYS", default=21)
 MEETING_DEFAULT_CAPACITY = env.int("MEETING_DEFAULT_CAPACITY", default=12)
@@ -185,12 +204,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accreditation.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# A locked account's cool-off runs from the attempt that locked it: attempts during the cool-off
+# (even with the right password) are refused without restarting it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Password spraying (one address, many accounts): see accreditation.throttle.sign_in_wait_seconds.
+SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=30)
+SIGN_IN_SLOWDOWN_AFTER = env.int("SIGN_IN_SLOWDOWN_AFTER", default=10)
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=env.int("SIGN_IN_ADDRESS_WINDOW_MINUTES", default=60))
 AXES_LOCKOUT_CALLABLE = "accreditation.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the header is
+# ignored). One function reads it (accreditation.middleware.client_ip) for axes and the audit;
+# django-ipware is not installed, so axes' own AXES_IPWARE_* settings would be ignored.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accreditation.middleware.client_ip"
 
 # Two-factor sign-in (TOTP authenticator apps, with one-time recovery codes).
 OTP_TOTP_ISSUER = SERVICE_NAME
@@ -285,8 +312,29 @@ MEDIA_URL = "/no-public-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Files in one request (the upload page takes several at once); more get a clear 400 page.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
-FILE_UPLOAD_TEMP_DIR = None
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=25 * 1024 * 1024)
+# The largest request body the app reads at all (a few files at the limit at once); larger is
+# refused on its Content-Length before reading (RequestBodyLimitMiddleware). Keep nginx's
+# client_max_body_size at or below it.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=4 * EVIDENCE_MAX_FILE_BYTES + 1024 * 1024)
+# Uploads are spooled to a private folder the portal cleans (accreditation.uploads_temp), never
+# the shared system temp folder where a killed worker's file would stay.
+FILE_UPLOAD_TEMP_DIR = str(env.path("UPLOAD_TEMP_DIR", default=VAR_DIR / "upload-tmp"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+UPLOAD_TEMP_MAX_AGE_SECONDS = env.int("UPLOAD_TEMP_MAX_AGE_SECONDS", default=60 * 60)
+# Every uploaded file is scanned by ClamAV (clamd) before anyone can download it
+# (accreditation.virus_scan). Required in production; unset with DEBUG on, files are marked
+# "not scanned" (embedded `make run` without clamd).
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT_SECONDS = env.int("CLAMAV_TIMEOUT_SECONDS", default=60)
+if not DEBUG and not CLAMAV_SOCKET:
+    raise ImproperlyConfigured(
+        "CLAMAV_SOCKET must be set when DEBUG is off: uploads are released only after ClamAV has scanned them. "
+        "Install clamav-daemon and set CLAMAV_SOCKET=/run/clamav/clamd.ctl (or tcp://host:3310)."
+    )
+# Besides the bytes: files a school may upload in an hour, and files it may hold in all.
+EVIDENCE_UPLOADS_PER_HOUR = env.int("EVIDENCE_UPLOADS_PER_HOUR", default=60)
+EVIDENCE_SCHOOL_MAX_FILES = env.int("EVIDENCE_SCHOOL_MAX_FILES", default=3000)
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
 
 # ----------------------------------------------------------------------------- email

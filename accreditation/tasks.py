@@ -22,3 +22,10 @@ def sweep_outbox():
     sent = outbox.outbox_sweep()
     logger.info("Outbox sweep sent %s message(s)", sent)
     return sent
+
+
+@shared_task(name="accreditation.clean_upload_temp")
+def clean_upload_temp():
+    from . import uploads_temp
+
+    return uploads_temp.clean_stale()

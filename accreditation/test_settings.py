@@ -16,6 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="accreditation-test-media-")
 MEDIA_ROOT = tempfile.mkdtemp(prefix="accreditation-no-public-media-")
+FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="accreditation-test-upload-tmp-")
 if STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -11,10 +11,10 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import audit, health, services
+from . import audit, health, services, throttle
 from . import home as home_panels
 from .forms import ChoosePasswordForm, PasswordResetRequestForm, SignInForm
-from .middleware import SESSION_LAST_SEEN, SESSION_STARTED
+from .middleware import SESSION_LAST_SEEN, SESSION_STARTED, client_ip
 
 
 def start_session_clock(sender, request, user, **kwargs):
@@ -64,6 +64,14 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # The address as django-axes records it: the proxy's header only when PROXY_COUNT trusts one.
+        ip = client_ip(request)
+        wait = throttle.sign_in_wait_seconds(ip)
+        if wait:
+            return sign_in_throttled(request, wait, ip)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -123,6 +131,28 @@ def invitation(request, token):
         messages.success(request, "Your password is set and you are signed in.")
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/invitation.html", {"form": form, "invited_user": invite.user})
+
+
+def sign_in_throttled(request, wait_seconds: int, ip: str):
+    """Too many failed sign-ins from this address, across accounts: leave a trace once a window."""
+    from django.core.cache import cache
+
+    if cache.add(f"sign-in-throttled:{ip}", 1, timeout=int(settings.SIGN_IN_ADDRESS_WINDOW.total_seconds())):
+        audit.record(
+            actor=None,
+            action="security.sign_in_throttled",
+            summary=f"Failed sign-ins from {ip} across accounts: further attempts held back",
+            data={"ip": ip},
+        )
+    minutes = max(1, -(-wait_seconds // 60))
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes, "seconds": wait_seconds, "from_address": True},
+        status=429,
+    )
+    response["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

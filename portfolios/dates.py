@@ -22,6 +22,17 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def renewal_opens_on(awarded_on: date, *, expires_on: date | None = None) -> date:
+    """The first day a school accredited on `awarded_on` may start its renewal: RENEWAL_WINDOW_MONTHS
+    (default 12) before the award ends: `expires_on` when the award's dates are recorded (a renewal
+    granted early runs on from the old award's end), else 3 calendar years after it was made (as
+    validation.services.awards computes the expiry, with add_years)."""
+    from dateutil.relativedelta import relativedelta
+    from django.conf import settings
+
+    return (expires_on or add_years(awarded_on, 3)) - relativedelta(months=settings.RENEWAL_WINDOW_MONTHS)
+
+
 def stale_from(produced_on: date) -> date:
     """The first day on which evidence produced on `produced_on` is too old to be accepted."""
     return add_years(produced_on, EVIDENCE_MAX_AGE_YEARS)

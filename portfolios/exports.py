@@ -96,7 +96,7 @@ def evidence_zip_chunks(application):
         writer.writerow(
             neutralise(cell)
             for cell in [
-                zip_member_name(item) if item.file else "",
+                zip_member_name(item) if item.file_available else "",
                 item.title,
                 item.get_kind_display(),
                 " ".join(criteria_by_item.get(item.pk, [])),
@@ -112,7 +112,7 @@ def evidence_zip_chunks(application):
     archive.writestr("index.csv", index.getvalue())
     yield sink.drain()
     for item in items:
-        if not item.file:
+        if not item.file_available:  # only files through the virus check leave the portal
             continue
         info = zipfile.ZipInfo(zip_member_name(item), date_time=item.uploaded_at.timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED

@@ -66,6 +66,15 @@ class EvidenceItem(models.Model):
         LINK = "link", "Web link"
         HARD_COPY = "hard_copy", "Hard copy held"
 
+    class Scan(models.TextChoices):
+        """Where a stored file is in the virus check (accreditation.virus_scan). Only CLEAN (or
+        NOT_SCANNED, on a development copy without a scanner) may be downloaded or submitted."""
+
+        PENDING = "pending", "Being checked for viruses"
+        CLEAN = "clean", "Available"
+        INFECTED = "infected", "Removed: this file contains a virus"
+        NOT_SCANNED = "not_scanned", "Not checked for viruses (no scanner on this development copy)"
+
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="evidence_items")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -94,12 +103,16 @@ class EvidenceItem(models.Model):
     # Set by the retention schedule (portfolios.retention) when the file was deleted from storage;
     # the row stays (title, dates, SHA-256), so the history of a decided application reads true.
     file_removed_on = models.DateField("file removed under the retention schedule on", null=True, blank=True)
+    # Every stored file waits in PENDING until ClamAV has answered; the rescan job retries.
+    scan_state = models.CharField("virus check", max_length=12, choices=Scan.choices, default=Scan.PENDING)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_signature = models.CharField("virus found", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-produced_on", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="file") | ~Q(file="") | Q(file_removed_on__isnull=False),
+                condition=~Q(kind="file") | ~Q(file="") | Q(file_removed_on__isnull=False) | Q(scan_state="infected"),
                 name="evidence_file_has_file",
             ),
             models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="evidence_link_has_url"),
@@ -130,6 +143,15 @@ class EvidenceItem(models.Model):
     @property
     def has_file(self):
         return bool(self.file)
+
+    @property
+    def file_available(self):
+        """The file may be downloaded, exported or submitted: the virus check has passed."""
+        return bool(self.file) and self.scan_state in (self.Scan.CLEAN, self.Scan.NOT_SCANNED)
+
+    @property
+    def file_being_checked(self):
+        return bool(self.file) and self.scan_state == self.Scan.PENDING
 
 
 def new_storage_name(school_id: int, extension: str) -> str:

@@ -18,7 +18,7 @@ from schools import returns_selectors
 from schools.models import School
 from schools.returns_charts import print_css, trend_chart
 
-from . import permissions, selectors, uploads
+from . import permissions, scanning, selectors, uploads
 from .models import EvidenceItem, new_storage_name
 
 SUMMARY_TERMS = 6
@@ -99,4 +99,5 @@ def returns_summary_attach(*, school, actor) -> EvidenceItem:
     except Exception:
         default_storage.delete(name)
         raise
+    scanning.queue_scan([item])
     return item

@@ -5,9 +5,9 @@ Validation (a higher app) reads evidence for validators through `evidence_for_ap
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -51,7 +51,7 @@ def evidence_for_school(school):
     """The library's rows: only the columns its table shows, and each item's criterion numbers."""
     return (
         EvidenceItem.objects.filter(school=school)
-        .only("pk", "school_id", "title", "kind", "produced_on", "stale_from")
+        .only("pk", "school_id", "title", "kind", "produced_on", "stale_from", "file", "scan_state")
         # A plain list per item (to_attr): iterating item.criteria.all in the template would build a
         # manager and a queryset per row, a third of the page's time at 200 rows.
         .prefetch_related(
@@ -149,6 +149,14 @@ def previous_award(school, *, before=None) -> Application | None:
     if before is not None:
         qs = qs.exclude(pk=before.pk)
     return qs.order_by("-decided_on", "-decided_at").first()
+
+
+def renewal_opens_on(school) -> date | None:
+    """When the school may start its renewal (None: it holds no award, so any time)."""
+    previous = previous_award(school)
+    if previous is None or previous.decided_on is None:
+        return None
+    return dates.renewal_opens_on(previous.decided_on, expires_on=previous.award_expires_on)
 
 
 def application_get_for_user(user, pk) -> Application:
@@ -275,6 +283,11 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     responses = application.responses.select_related("criterion").annotate(
         evidence_count=Count("evidence"),
         stale_count=Count("evidence", filter=Q(evidence__stale_from__lte=as_of)),
+        # Files not through the virus check yet (or removed by it) cannot be submitted.
+        unchecked_count=Count(
+            "evidence",
+            filter=~Q(evidence__file="") & Q(evidence__scan_state=EvidenceItem.Scan.PENDING),
+        ),
     )
     for response in responses.order_by("criterion__number"):
         number = response.criterion.number
@@ -285,6 +298,14 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
             problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", url))
         # Criteria frozen at the first submission were judged on that day; a resubmission after a
         # request for further information is judged again only on the criteria it reopened.
+        if response.unchecked_count and response.is_editable:
+            problems.append(
+                Problem(
+                    f"Criterion {number} has a file still being checked for viruses: wait a few minutes and "
+                    "try again, or unlink it",
+                    url,
+                )
+            )
         if response.stale_count and response.is_editable:
             problems.append(
                 Problem(f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url)
@@ -327,6 +348,35 @@ def evidence_flags_for_application(application, as_of: date | None = None) -> li
         by_meeting = not stale and bool(application.meeting_date) and item.stale_from <= application.meeting_date
         flags.append(EvidenceFlag(item, stale, not stale and item.expiring_flagged_on is not None, by_meeting))
     return flags
+
+
+@dataclass(frozen=True)
+class ScanBacklog:
+    """Files waiting for the virus scanner, for the admin dashboard."""
+
+    waiting: int
+    oldest: datetime | None
+    configured: bool
+    scanner_answers: bool
+
+    @property
+    def needs_attention(self) -> bool:
+        late = self.oldest is not None and timezone.now() - self.oldest > timedelta(minutes=10)
+        return not self.configured or (self.waiting > 0 and (not self.scanner_answers or late))
+
+
+def evidence_scan_backlog() -> ScanBacklog:
+    from accreditation import virus_scan
+
+    waiting = EvidenceItem.objects.filter(scan_state=EvidenceItem.Scan.PENDING).exclude(file="")
+    summary = waiting.aggregate(count=Count("pk"), oldest=Min("uploaded_at"))
+    configured = virus_scan.is_configured()
+    return ScanBacklog(
+        waiting=summary["count"],
+        oldest=summary["oldest"],
+        configured=configured,
+        scanner_answers=configured and virus_scan.ping(),
+    )
 
 
 def evidence_stale_by(*, application, day: date, as_of: date | None = None) -> list[EvidenceItem]:

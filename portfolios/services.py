@@ -7,7 +7,8 @@ emails (delivered after commit). Validation (a higher app) writes what portfolio
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,10 +17,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import audit, notifications
+from accreditation import audit, notifications, probes
 from schools.models import Membership, School
 
-from . import permissions, selectors, uploads
+from . import permissions, scanning, selectors, uploads
 from .models import Application, ApplicationTransition, Criterion, CriterionResponse, EvidenceItem, new_storage_name
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,53 @@ def _link_to_open_application(item, *, actor, criteria, unticked=()):
     return linked
 
 
+def _trace_refused_uploads(service):
+    """A refused upload leaves a trace (who, which school, which files, why) in the audit trail,
+    written after the refused work has rolled back (accreditation.probes)."""
+
+    @wraps(service)
+    def wrapper(*, school, actor, **kwargs):
+        try:
+            return service(school=school, actor=actor, **kwargs)
+        except ValidationError as error:
+            files = list(kwargs.get("files") or []) + ([kwargs["scan"]] if kwargs.get("scan") else [])
+            names = [getattr(f, "name", "") or "" for f in files]
+            if names:
+                probes.record_refusal(
+                    actor=actor,
+                    action="upload_refused",
+                    summary=f"{', '.join(names)} for {school.name}: {' '.join(error.messages)}",
+                    data={"school": school.pk, "files": names, "reasons": error.messages},
+                )
+            raise
+
+    return wrapper
+
+
+def _check_file_quotas(school, *, adding: int) -> None:
+    """Besides the byte quota: files a school may upload in an hour, and may hold in all."""
+    now = timezone.now()
+    files = EvidenceItem.objects.filter(school=school).exclude(file="")
+    per_hour = settings.EVIDENCE_UPLOADS_PER_HOUR
+    recent = files.filter(uploaded_at__gte=now - timedelta(hours=1))
+    if recent.count() + adding > per_hour:
+        first = recent.order_by("uploaded_at").values_list("uploaded_at", flat=True).first() or now
+        again = timezone.localtime(first + timedelta(hours=1))
+        raise ValidationError(
+            f"Your school can upload up to {per_hour} files an hour and has reached that. Nothing has been "
+            f"uploaded: try again after {again:%H:%M}",
+            code="rate",
+        )
+    most = settings.EVIDENCE_SCHOOL_MAX_FILES
+    if files.count() + adding > most:
+        raise ValidationError(
+            f"Your school's evidence library can hold up to {most} files and this would take it over. Delete "
+            "files you no longer need, or contact the Health & Wellbeing team",
+            code="count",
+        )
+
+
+@_trace_refused_uploads
 @transaction.atomic
 def evidence_add_files(
     *, school, actor, files, title="", description="", produced_on, impact, criteria=()
@@ -134,6 +182,7 @@ def evidence_add_files(
         raise ValidationError("Select at least one file to upload", code="required")
     # Lock the school so two uploads at once cannot both squeeze under the quota.
     School.objects.select_for_update().get(pk=school.pk)
+    _check_file_quotas(school, adding=len(files))
     used = selectors.evidence_used_bytes(school)
     checked = []
     for uploaded in files:
@@ -177,6 +226,7 @@ def evidence_add_files(
         for name in stored:
             default_storage.delete(name)
         raise
+    scanning.queue_scan(items)
     return items
 
 
@@ -202,6 +252,7 @@ def evidence_add_link(*, school, actor, url, title, description="", produced_on,
     return item
 
 
+@_trace_refused_uploads
 @transaction.atomic
 def evidence_add_hard_copy(
     *, school, actor, title, description="", produced_on, impact, received_on, criteria=(), scan=None
@@ -216,6 +267,7 @@ def evidence_add_hard_copy(
     fields = {}
     if scan is not None:
         School.objects.select_for_update().get(pk=school.pk)
+        _check_file_quotas(school, adding=1)
         result = uploads.check_upload(scan, used_bytes=selectors.evidence_used_bytes(school))
         fields = {
             "file": default_storage.save(new_storage_name(school.pk, result.extension), scan),
@@ -240,6 +292,7 @@ def evidence_add_hard_copy(
     audit.record(
         actor=actor, action="evidence.hard_copy_recorded", target=item, summary=title, data={"school": school.pk}
     )
+    scanning.queue_scan([item])
     item.linked_criteria = _link_to_open_application(item, actor=actor, criteria=criteria)
     return item
 
@@ -331,6 +384,13 @@ def application_start(
     if selectors.open_application(school):
         raise ValidationError("Your school already has an application in progress", code="open")
     previous = selectors.previous_award(school)
+    opens_on = selectors.renewal_opens_on(school)
+    if not hard_copy and opens_on is not None and timezone.localdate() < opens_on:
+        raise ValidationError(
+            f"Your school's renewal opens on {opens_on:%-d %B %Y}, {settings.RENEWAL_WINDOW_MONTHS} months before "
+            "its accreditation ends. You can keep adding evidence to your library until then",
+            code="renewal_not_open",
+        )
     criteria_set = selectors.current_criteria_set()
     development_area = (development_area or "").strip()
     if len(development_area) > 5000:

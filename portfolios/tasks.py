@@ -58,3 +58,21 @@ def send_action_plan_review_reminders(*, as_of: str | None = None):
     sent = plan_review_reminders_send(as_of=day)
     logger.info("Action plan review reminders %s: %s sent", day, sent)
     return {"sent": sent}
+
+
+@shared_task(name="portfolios.scan_evidence", acks_late=True)
+def scan_evidence(*, item_id: int):
+    from . import scanning
+
+    state = scanning.evidence_scan(item_id=item_id)
+    logger.info("Virus scan of evidence %s: %s", item_id, state)
+    return state
+
+
+@shared_task(name="portfolios.rescan_pending_evidence", acks_late=True)
+def rescan_pending_evidence():
+    from . import scanning
+
+    counts = scanning.evidence_scan_pending()
+    logger.info("Rescan of evidence waiting for the virus scanner: %s", counts)
+    return {str(k): v for k, v in counts.items()}

@@ -8,8 +8,10 @@ decompression bombs. Everything reads the upload in chunks, so memory does not g
 
 import hashlib
 import re
+import stat
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import magic
@@ -86,6 +88,20 @@ MAX_ZIP_RATIO = 200
 # A PDF name object (/Name, where any character may be written #xx) naming a script action.
 PDF_NAME = re.compile(rb"/(?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2})+")
 PDF_SCRIPT_NAMES = {b"javascript", b"js"}
+# Other active content, refused as scripts are: what each does, in words a school reads.
+PDF_ACTIVE_NAMES = {
+    b"launch": "an action that starts a program or opens a file (/Launch)",
+    b"embeddedfile": "files embedded inside it (/EmbeddedFile)",
+    b"embeddedfiles": "files embedded inside it (/EmbeddedFiles)",
+    b"richmedia": "embedded media that can run code (/RichMedia)",
+    b"submitform": "a form that sends what is typed to a website (/SubmitForm)",
+    b"aa": "actions that run by themselves when it is opened or read (/AA)",
+    b"importdata": "an action that loads data from another file (/ImportData)",
+}
+# Compressed streams are opened to look inside (object streams hide dictionaries there); never
+# more than this in all, so a crafted stream cannot expand without limit.
+PDF_MAX_INFLATED = 200 * 1024 * 1024
+PDF_STREAM = re.compile(rb"stream\r?\n")
 # Longer than "/JavaScript" written entirely in #xx escapes (3 bytes a letter): enough overlap
 # between chunks that a name split across two is still seen whole.
 PDF_OVERLAP = 64
@@ -178,12 +194,22 @@ def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
     if detected not in ALLOWED[ext][1]:
         refuse(f"The content of “{name}” is not a {label}. Check the file and its extension", "mismatch")
 
-    if scripts is not None and scripts.finish():
-        refuse(
-            f"“{name}” contains JavaScript, which could run when someone opens it. Save or print it as a new "
-            "PDF without scripts and upload that instead",
-            "pdf_script",
-        )
+    if scripts is not None:
+        scripts.finish()
+        if not scripts.found:
+            check_pdf_streams(uploaded, scripts)
+        if scripts.found == "script":
+            refuse(
+                f"“{name}” contains JavaScript, which could run when someone opens it. Save or print it as a new "
+                "PDF without scripts and upload that instead",
+                "pdf_script",
+            )
+        if scripts.found:
+            refuse(
+                f"“{name}” contains {PDF_ACTIVE_NAMES[scripts.found]}, which could run when someone opens it. "
+                "Save or print it as a new PDF (for example with “Print to PDF”) and upload that instead",
+                "pdf_active",
+            )
     if ext in OOXML_MAIN_PARTS or ext == "odt":
         check_container(uploaded, name=name, ext=ext, label=label)
     elif ext in ("jpg", "jpeg", "png"):
@@ -193,16 +219,18 @@ def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
 
 
 class PdfScriptScanner:
-    """Looks for /JavaScript and /JS name objects (the PDF script actions) in the chunks read for
-    hashing, keeping the end of each chunk so a name split across two chunks is still found.
+    """Looks for the names of active content (/JavaScript, /JS, /Launch, /EmbeddedFile(s),
+    /RichMedia, /SubmitForm, /AA, /ImportData) in the chunks read for hashing, keeping the end of
+    each chunk so a name split across two chunks is still found. `found` is "script", one of
+    PDF_ACTIVE_NAMES, or None.
 
     Names are compared case-insensitively with #xx escapes decoded (/J#61vaScript is /JavaScript).
-    Scripts inside compressed object streams are not seen: the download headers are the defence
-    that does not depend on finding them."""
+    Compressed streams (where object streams hide dictionaries) are inflated and fed through a
+    scanner of their own by check_pdf_streams."""
 
     def __init__(self):
         self.tail = b""
-        self.found = False
+        self.found = None
 
     def feed(self, chunk: bytes, *, final=False):
         if self.found:
@@ -211,14 +239,63 @@ class PdfScriptScanner:
         for match in PDF_NAME.finditer(window):
             if match.end() == len(window) and not final:
                 break  # the name may go on in the next chunk, which starts with the overlap
-            if _pdf_name(match.group()) in PDF_SCRIPT_NAMES:
-                self.found = True
+            decoded = _pdf_name(match.group())
+            if decoded in PDF_SCRIPT_NAMES:
+                self.found = "script"
+                return
+            if decoded in PDF_ACTIVE_NAMES:
+                self.found = decoded
                 return
         self.tail = window[-PDF_OVERLAP:]
 
-    def finish(self) -> bool:
+    def finish(self):
         self.feed(b"", final=True)
         return self.found
+
+
+def check_pdf_streams(uploaded, scanner: PdfScriptScanner) -> None:
+    """Inflate every stream of the PDF that is zlib data (FlateDecode, whatever its /Filter says:
+    it may be #-escaped or indirect) and look for active names inside, as the file is read in
+    chunks. Inflating stops at PDF_MAX_INFLATED in all; data that is not zlib fails on its first
+    bytes and the search goes on."""
+    budget = PDF_MAX_INFLATED
+    inflater = inner = None
+    carry = b""
+    uploaded.seek(0)
+    for chunk in uploaded.chunks(CHUNK):
+        data, carry, pos = carry + chunk, b"", 0
+        while pos < len(data):
+            if inflater is None:
+                match = PDF_STREAM.search(data, pos)
+                if match is None:
+                    carry = data[-8:]  # "stream\r\n" may be split across two chunks
+                    break
+                inflater, inner, pos = zlib.decompressobj(), PdfScriptScanner(), match.end()
+                continue
+            try:
+                out = inflater.decompress(data[pos:], min(budget, CHUNK) or 1)
+                while True:
+                    budget -= len(out)
+                    inner.feed(out)
+                    if inner.found or budget <= 0 or not inflater.unconsumed_tail:
+                        break
+                    out = inflater.decompress(inflater.unconsumed_tail, min(budget, CHUNK) or 1)
+            except zlib.error:
+                inflater = None  # not compressed: look for the next stream after this point
+                pos += 1
+                continue
+            if inner.found or inflater.eof or budget <= 0:
+                inner.finish()
+                if inner.found:
+                    scanner.found = inner.found
+                    return
+                if budget <= 0:
+                    return
+                rest = inflater.unused_data
+                inflater = None
+                pos = len(data) - len(rest)
+                continue
+            pos = len(data)  # the stream goes on in the next chunk
 
 
 def _pdf_name(token: bytes) -> bytes:
@@ -241,6 +318,12 @@ def check_container(uploaded, *, name, ext, label):
                 names.add(entry.filename)
                 if entry.filename.startswith("/") or ".." in entry.filename.split("/"):
                     refuse(f"“{name}” has an unusual structure and has not been uploaded", "container")
+                if stat.S_ISLNK(entry.external_attr >> 16):
+                    refuse(
+                        f"“{name}” contains a link to a file outside it (a symbolic link) and has not been uploaded. "
+                        "Save it again from Word, Excel, PowerPoint or LibreOffice",
+                        "container",
+                    )
                 if lowered.endswith("vbaproject.bin") or lowered.startswith(("basic/", "scripts/")):
                     refuse(f"“{name}” contains macros. Save it without macros and upload it again", "macro")
                 if entry.compress_size and entry.file_size / entry.compress_size > MAX_ZIP_RATIO:

@@ -69,6 +69,8 @@ def school_portfolio(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     applications = selectors.applications_for_school(school)
     current = next((a for a in applications if a.is_open), None)
+    opens_on = selectors.renewal_opens_on(school)
+    renewal_not_open = opens_on is not None and timezone.localdate() < opens_on
     return render(
         request,
         "portfolios/school.html",
@@ -78,7 +80,12 @@ def school_portfolio(request, school_id):
             "past": [a for a in applications if not a.is_open],
             "previous_award": selectors.previous_award(school),
             "evidence_count": selectors.evidence_for_school(school).count(),
-            "can_start": current is None and permissions.can_start_application(request.user, school),
+            "can_start": current is None
+            and not renewal_not_open
+            and permissions.can_start_application(request.user, school),
+            "renewal_opens_on": opens_on,
+            "renewal_not_open": renewal_not_open,
+            "renewal_window_months": settings.RENEWAL_WINDOW_MONTHS,
             "can_record_hard_copy": current is None and permissions.can_record_hard_copy(request.user),
         },
     )
@@ -262,7 +269,7 @@ def evidence_delete(request, pk):
 @login_required
 def evidence_download(request, pk):
     item = selectors.evidence_get_for_user(request.user, pk)
-    if not item.file:
+    if not item.file_available:  # no file, or not (yet) through the virus check
         raise Http404("No file")
     services.evidence_download_record(actor=request.user, item=item, via="evidence library")
     return stored_file_response(item.file.name, filename=item.original_name, content_type=item.content_type)

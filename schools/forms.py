@@ -9,7 +9,9 @@ from accreditation.forms import GDSDateField, GDSFormMixin
 from . import eligibility
 from .models import EligibilityRule, Inspection, WelcomePackResource
 
-URN_PATTERN = re.compile(r"\d{6}")
+URN_PATTERN = re.compile(r"[0-9]{6}")  # ASCII digits only: int() accepts full-width digits too
+# URNs run from 100000: "000000" is not a URN (it would be stored as 0).
+MIN_URN = 100_000
 PHONE_PATTERN = re.compile(r"\+?[\d ()-]{10,20}")
 
 
@@ -39,8 +41,8 @@ def text_field(label, what, *, max_length=200, required=True, help_text="", widg
 
 def clean_urn(text) -> int:
     text = (text or "").strip()
-    if not URN_PATTERN.fullmatch(text):
-        raise ValidationError("Enter a URN of 6 digits, like 117083", code="invalid_urn")
+    if not URN_PATTERN.fullmatch(text) or int(text) < MIN_URN:
+        raise ValidationError("Enter a URN of 6 digits from 100000, like 117083", code="invalid_urn")
     return int(text)
 
 
@@ -289,6 +291,34 @@ class RejectForm(GDSFormMixin, forms.Form):
             "required": "Enter the reason for rejecting the registration",
             "max_length": "The reason must be 2,000 characters or fewer",
         },
+    )
+
+
+class InspectionCorrectionForm(GDSFormMixin, forms.Form):
+    submit_label = "Send the request"
+    reason = forms.CharField(
+        label="What is wrong with the inspection data, and what should it say?",
+        help_text="For example the date or judgement of your latest Ofsted inspection, with a link to the report.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what is wrong with the inspection data and what it should say"},
+    )
+
+
+class InspectionCorrectionDecisionForm(GDSFormMixin, forms.Form):
+    submit_label = "Save the decision"
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("accept", "Accept: I will record the corrected inspection"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select accept or reject"},
+    )
+    note = forms.CharField(
+        label="Note to the school",
+        help_text="Needed when you reject the request: the school reads it.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -209,6 +209,41 @@ class Inspection(models.Model):
         return self.rule.label_for(self.judgement)
 
 
+class InspectionCorrection(models.Model):
+    """A school's request that the H&W team correct its inspection data (which only the team, or
+    an import, writes). The team accepts (then records the corrected inspection) or rejects it,
+    with a note the school reads."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for the Health & Wellbeing team"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="inspection_corrections")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField("what is wrong and what it should say")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"], condition=models.Q(status="open"), name="one_open_inspection_correction"
+            )
+        ]
+
+    def __str__(self):
+        return f"Inspection correction for {self.school.name}"
+
+
 class WelcomePackResource(models.Model):
     """A file or link sent to every newly approved school, managed by H&W admins."""
 

@@ -51,5 +51,15 @@ def can_manage_team(user, school) -> bool:
     return is_school_lead(user, school) or is_hw_admin(user)
 
 
+def can_record_inspection(user) -> bool:
+    """Inspection data decides eligibility: only the H&W team writes it (or the register import).
+    A school asks for a correction instead (InspectionCorrection)."""
+    return is_hw_admin(user)
+
+
+def can_request_inspection_correction(user, school) -> bool:
+    return is_school_lead(user, school)
+
+
 def can_view_school(user, school) -> bool:
     return is_school_member(user, school) or is_hw_admin(user)

@@ -13,11 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit, notifications
+from accreditation import services as accreditation_services
 from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
 from . import eligibility, permissions, selectors
-from .models import EligibilityRule, Inspection, Membership, Registration, School, WelcomePackResource
+from .models import (
+    EligibilityRule,
+    Inspection,
+    InspectionCorrection,
+    Membership,
+    Registration,
+    School,
+    WelcomePackResource,
+)
 
 User = get_user_model()
 
@@ -56,6 +65,8 @@ def registration_submit(*, school: School | None, details: dict) -> Registration
     school, one outside the authority, and a URN already registered or waiting.
     """
     urn = school.urn if school is not None else details["urn"]
+    if not 100_000 <= int(urn) <= 999_999:
+        raise SchoolError("Enter a URN of 6 digits from 100000, like 117083")
     refusal = selectors.registration_refusal(urn=urn, school=school)
     if refusal:
         raise SchoolError(refusal)
@@ -131,12 +142,20 @@ def _lock_pending(registration) -> Registration:
 
 
 @transaction.atomic
-def registration_approve(*, registration: Registration, actor) -> Registration:
+def registration_approve(*, registration: Registration, actor, details_confirmed: bool = False) -> Registration:
     """Approve a pending registration: create (or update) the school, the SLT lead's account and
     lead membership, record the inspection and its eligibility, then email the set-password
-    invitation and the welcome pack. All or nothing."""
+    invitation and the welcome pack. All or nothing.
+
+    A school entered by hand is not in the register: the admin must confirm its details (name,
+    address, that it is open and in our authority) first (`details_confirmed`)."""
     _require(is_hw_admin(actor), "Only the Health & Wellbeing team can approve registrations.")
     registration = _lock_pending(registration)
+    if registration.entered_by_hand and registration.school is None and not details_confirmed:
+        raise SchoolError(
+            "This school is not in the register: confirm you have checked its name, address, that it is open "
+            "and in our local authority before approving."
+        )
     refusal = _approval_refusal(registration)
     if refusal:
         raise SchoolError(refusal)
@@ -207,7 +226,12 @@ def registration_approve(*, registration: Registration, actor) -> Registration:
             "approved, with you as the school's SLT lead.",
         )
     welcome_pack_send(school=school, to=user.email, actor=actor)
-    audit.record(actor=actor, action="registration.approved", target=registration, summary=school.name)
+    audit.record(
+        actor=actor,
+        action="registration.approved",
+        target=registration,
+        summary=school.name + (" (not in the register: details confirmed by hand)" if details_confirmed else ""),
+    )
     return registration
 
 
@@ -272,10 +296,11 @@ def school_eligibility_refresh(*, school: School, actor=None, clear_override=Fal
 def inspection_record(
     *, school: School, actor, inspected_on, rule: EligibilityRule, judgement, safeguarding=""
 ) -> Inspection:
-    """Record an Ofsted inspection for the school (its SLT lead or an admin) and judge eligibility
-    again from the most recent inspection."""
+    """Record an Ofsted inspection for the school (an H&W admin only: a school asks for a correction)
+    and judge eligibility again from the most recent inspection. Writes an audit entry."""
     _require(
-        permissions.can_manage_team(actor, school), "Only the school's SLT lead or an admin can record inspections."
+        permissions.can_record_inspection(actor),
+        "Only the Health & Wellbeing team can record inspections. Ask them for a correction instead.",
     )
     problems = eligibility.inspection_problems(
         rule=rule, inspected_on=inspected_on, judgement=judgement, safeguarding=safeguarding, today=timezone.localdate()
@@ -300,6 +325,74 @@ def inspection_record(
     latest = school.inspections.order_by("-inspected_on", "-recorded_at", "-id").first()
     school_eligibility_refresh(school=school, actor=actor, clear_override=latest.pk == inspection.pk)
     return inspection
+
+
+@transaction.atomic
+def inspection_correction_request(*, school: School, actor, reason: str) -> InspectionCorrection:
+    """The school's SLT lead asks the H&W team to correct the school's inspection data, saying
+    what is wrong. One open request at a time. Writes an audit entry and emails the H&W team."""
+    _require(
+        permissions.can_request_inspection_correction(actor, school),
+        "Only the school's SLT lead can ask for a correction of its inspection data.",
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise SchoolError("Enter what is wrong with the inspection data and what it should say")
+    school = School.objects.select_for_update().get(pk=school.pk)
+    if school.inspection_corrections.filter(status=InspectionCorrection.Status.OPEN).exists():
+        raise SchoolError(
+            "Your school has already asked for a correction. The Health & Wellbeing team will answer it first."
+        )
+    correction = InspectionCorrection.objects.create(school=school, requested_by=actor, reason=reason[:4000])
+    audit.record(actor=actor, action="inspection.correction_requested", target=correction, summary=reason[:300])
+    notifications.send(
+        to=settings.HW_TEAM_EMAIL,
+        template="inspection_correction_requested",
+        context={
+            "school": school,
+            "correction": correction,
+            "person": actor,
+            "link": f"{settings.SITE_URL}{reverse('schools:inspection_correction_decide', args=[correction.pk])}",
+        },
+    )
+    return correction
+
+
+@transaction.atomic
+def inspection_correction_decide(
+    *, correction: InspectionCorrection, actor, accept: bool, note: str = ""
+) -> InspectionCorrection:
+    """An H&W admin accepts (then records the corrected inspection) or rejects (with a reason) a
+    school's correction request. Writes an audit entry and emails the person who asked."""
+    _require(is_hw_admin(actor), "Only the Health & Wellbeing team can decide correction requests.")
+    correction = InspectionCorrection.objects.select_for_update().select_related("school").get(pk=correction.pk)
+    if correction.status != InspectionCorrection.Status.OPEN:
+        raise SchoolError(f"This request has already been {correction.get_status_display().lower()}.")
+    note = (note or "").strip()
+    if not accept and not note:
+        raise SchoolError("Enter the reason for rejecting the request: the school will read it")
+    Status = InspectionCorrection.Status
+    correction.status = Status.ACCEPTED if accept else Status.REJECTED
+    correction.decided_by, correction.decided_at, correction.decision_note = actor, timezone.now(), note[:4000]
+    correction.save()
+    audit.record(
+        actor=actor,
+        action=f"inspection.correction_{correction.status}",
+        target=correction,
+        summary=note[:300] or correction.get_status_display(),
+    )
+    if correction.requested_by and correction.requested_by.is_active:
+        notifications.send(
+            to=correction.requested_by.email,
+            template="inspection_correction_decided",
+            context={
+                "user": correction.requested_by,
+                "school": correction.school,
+                "correction": correction,
+                "link": f"{settings.SITE_URL}{correction.school.get_absolute_url()}",
+            },
+        )
+    return correction
 
 
 @transaction.atomic
@@ -576,8 +669,7 @@ def member_deactivate(*, school: School, actor, membership: Membership) -> Membe
     if not user.is_hw_admin and not user.is_staff and not works_elsewhere:
         # An inactive user is refused by the authentication backend on their next request, so
         # every session they hold ends; their open invitation links stop working too.
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+        accreditation_services.user_deactivate(user=user, actor=actor, reason=f"Taken off {school.name}'s team")
     audit.record(actor=actor, action="team.deactivated", target=membership, summary=user.email)
     return membership
 

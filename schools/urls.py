@@ -19,6 +19,13 @@ urlpatterns = [
     path("schools/<int:urn>/", views.school_detail, name="school_detail"),
     path("schools/<int:urn>/details/", views.school_edit, name="school_edit"),
     path("schools/<int:urn>/inspections/new/", views.inspection_add, name="inspection_add"),
+    path(
+        "schools/<int:urn>/inspections/correction/",
+        views.inspection_correction_request,
+        name="inspection_correction_request",
+    ),
+    path("inspection-corrections/", views.inspection_correction_list, name="inspection_correction_list"),
+    path("inspection-corrections/<int:pk>/", views.inspection_correction_decide, name="inspection_correction_decide"),
     path("schools/<int:urn>/eligibility/override/", views.eligibility_override, name="eligibility_override"),
     path(
         "schools/<int:urn>/eligibility/override/remove/",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from . import permissions, selectors, services, working
 from .forms import (
     EligibilityRuleForm,
     FindSchoolForm,
+    InspectionCorrectionDecisionForm,
+    InspectionCorrectionForm,
     InspectionForm,
     InviteForm,
     OverrideForm,
@@ -28,7 +31,7 @@ from .forms import (
     SchoolDetailsForm,
     WelcomePackResourceForm,
 )
-from .models import EligibilityRule, Registration, School, WelcomePackResource
+from .models import EligibilityRule, InspectionCorrection, Registration, School, WelcomePackResource
 
 REGISTRATION_DONE = "registration_done"
 
@@ -176,7 +179,11 @@ def registration_detail(request, pk):
 def registration_approve(request, pk):
     registration = get_object_or_404(Registration, pk=pk)
     try:
-        registration = services.registration_approve(registration=registration, actor=request.user)
+        registration = services.registration_approve(
+            registration=registration,
+            actor=request.user,
+            details_confirmed=request.POST.get("details_confirmed") == "yes",
+        )
     except services.SchoolError as error:
         messages.error(request, str(error))
         return redirect("schools:registration_detail", pk=pk)
@@ -237,6 +244,8 @@ def school_detail(request, urn):
             "school": school,
             "team": selectors.team_for_school(school),
             "inspections": school.inspections.select_related("rule", "recorded_by"),
+            "corrections": school.inspection_corrections.select_related("requested_by", "decided_by")[:5],
+            "can_request_correction": permissions.can_request_inspection_correction(request.user, school),
             "can_manage": permissions.can_manage_team(request.user, school),
             "is_admin": is_hw_admin(request.user),
             "welcome_pack": selectors.welcome_pack(),
@@ -273,8 +282,9 @@ def school_edit(request, school):
     )
 
 
-@manager_required
-def inspection_add(request, school):
+@admin_required
+def inspection_add(request, urn):
+    school = get_object_or_404(School, urn=urn)
     form = InspectionForm(_posted(request))
 
     def save(data):
@@ -291,6 +301,50 @@ def inspection_add(request, school):
     return _form_page(
         request, form, "schools/school_form.html", {"school": school, "heading": "Record an Ofsted inspection"}, save
     )
+
+
+@login_required
+def inspection_correction_request(request, urn):
+    school = selectors.school_for_viewer(request.user, urn)
+    if not permissions.can_request_inspection_correction(request.user, school):
+        raise PermissionDenied
+    form = InspectionCorrectionForm(_posted(request))
+
+    def save(data):
+        services.inspection_correction_request(school=school, actor=request.user, reason=data["reason"])
+        return (
+            "Your request is sent. The Health & Wellbeing team will check it and email you their answer.",
+            school.get_absolute_url(),
+        )
+
+    heading = "Ask for a correction of your inspection data"
+    return _form_page(request, form, "schools/inspection_correction.html", {"school": school, "heading": heading}, save)
+
+
+@admin_required
+def inspection_correction_list(request):
+    corrections = InspectionCorrection.objects.select_related("school", "requested_by", "decided_by")
+    return render(request, "schools/inspection_correction_list.html", {"corrections": corrections[:200]})
+
+
+@admin_required
+def inspection_correction_decide(request, pk):
+    correction = get_object_or_404(InspectionCorrection.objects.select_related("school", "requested_by"), pk=pk)
+    form = InspectionCorrectionDecisionForm(_posted(request))
+    accepted = request.POST.get("decision") == "accept"
+
+    def save(data):
+        services.inspection_correction_decide(
+            correction=correction, actor=request.user, accept=data["decision"] == "accept", note=data["note"]
+        )
+        if accepted:
+            return "Accepted. Now record the corrected inspection.", reverse(
+                "schools:inspection_add", args=[correction.school.urn]
+            )
+        return "Rejected. We have emailed your note to the school.", reverse("schools:inspection_correction_list")
+
+    context = {"school": correction.school, "correction": correction, "heading": "Decide a correction request"}
+    return _form_page(request, form, "schools/inspection_correction.html", context, save)
 
 
 @require_POST

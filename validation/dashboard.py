@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from portfolios import selectors as portfolio_selectors
 from portfolios.models import Application, CriteriaSet
 from schools.models import Registration, School
 
@@ -202,6 +203,7 @@ def dashboard(as_of: date) -> dict:
         "criteria_sent_back": sent_back,
         "further_information_decisions": further_information_decisions,
         "decision_time": median_days_to_decision(),
+        "scan_backlog": portfolio_selectors.evidence_scan_backlog(),
     }
 
 

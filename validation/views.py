@@ -462,7 +462,7 @@ def review(request, pk):
 def review_evidence(request, pk, evidence_id):
     review = selectors.review_get_for_user(request.user, pk)
     item = portfolio_selectors.evidence_item_in_application(review.agenda_item.application, evidence_id)
-    if not item.file:
+    if not item.file_available:  # no file, or not (yet) through the virus check
         raise Http404("No file")
     portfolio_services.evidence_download_record(actor=request.user, item=item, via="review")
     return stored_file_response(item.file.name, filename=item.original_name, content_type=item.content_type)

@@ -27,6 +27,7 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "AWS_STORAGE_BUCKET_NAME": "portal-evidence",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "CLAMAV_SOCKET": "/run/clamav/clamd.ctl",
 }
 
 

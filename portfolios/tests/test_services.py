@@ -395,6 +395,12 @@ class TestRenewal:
         services.application_record_outcome(
             application=application, outcome=State.ACCREDITED, actor=admin, areas_for_future="Develop peer mentors"
         )
+        # The renewal window opens 12 months before the award ends: 2 years after it was made.
+        with pytest.raises(ValidationError, match="Your school's renewal opens on"):
+            services.application_start(school=lead.school, actor=lead.user)
+        from portfolios.dates import add_years
+
+        Application.objects.filter(pk=application.pk).update(decided_on=add_years(timezone.localdate(), -2))
         renewal = services.application_start(school=lead.school, actor=lead.user)
         assert renewal.kind == Application.Kind.RENEWAL
         assert renewal.previous == application

@@ -110,24 +110,48 @@ def test_future_date_and_wrong_framework_for_the_date():
     assert problems["safeguarding"].startswith("Select whether safeguarding was met")
 
 
+def test_a_school_cannot_record_its_own_inspection(client):
+    lead = LeadFactory(school__eligibility=School.Eligibility.NOT_MET)
+    with pytest.raises(services.NotAllowed):
+        services.inspection_record(
+            school=lead.school,
+            actor=lead.user,
+            inspected_on=datetime.date(2023, 5, 1),
+            rule=rule("ofsted-2019"),
+            judgement="1",
+        )
+    from accreditation.tests.helpers import login
+
+    login(client, lead.user)
+    response = client.post(
+        f"/schools/{lead.school.urn}/inspections/new/",
+        {"inspected_on": "2023-05-01", "inspection_rule": rule("ofsted-2019").pk, "inspection_judgement": "1"},
+    )
+    assert response.status_code == 403
+    lead.school.refresh_from_db()
+    assert lead.school.eligibility == School.Eligibility.NOT_MET
+    assert not lead.school.inspections.exists()
+
+
 def test_most_recent_inspection_decides_and_is_stored_on_the_school():
     lead = LeadFactory(school__eligibility=School.Eligibility.UNKNOWN)
     school = lead.school
+    admin = AdminFactory()
     services.inspection_record(
-        school=school, actor=lead.user, inspected_on=datetime.date(2023, 5, 1), rule=rule("ofsted-2019"), judgement="2"
+        school=school, actor=admin, inspected_on=datetime.date(2023, 5, 1), rule=rule("ofsted-2019"), judgement="2"
     )
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.MET
     assert school.eligibility_allows_submission
     # An older, worse inspection recorded later does not decide.
     services.inspection_record(
-        school=school, actor=lead.user, inspected_on=datetime.date(2014, 5, 1), rule=rule("ofsted-2012"), judgement="4"
+        school=school, actor=admin, inspected_on=datetime.date(2014, 5, 1), rule=rule("ofsted-2012"), judgement="4"
     )
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.MET
     services.inspection_record(
         school=school,
-        actor=lead.user,
+        actor=admin,
         inspected_on=datetime.date(2026, 1, 20),
         rule=rule("ofsted-2025"),
         judgement="strong",
@@ -179,3 +203,54 @@ def test_editing_a_rule_judges_its_schools_again():
     school.refresh_from_db()
     assert school.eligibility == School.Eligibility.MET
     assert AuditEvent.objects.filter(action="eligibility_rule.updated").exists()
+
+
+def test_a_school_asks_for_a_correction_and_an_admin_rejects_or_accepts_it(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from accreditation.models import OutboxMessage
+    from accreditation.tests.helpers import login
+    from schools.models import InspectionCorrection
+
+    lead = LeadFactory(school__eligibility=School.Eligibility.NOT_MET, school__name="St Mary's & St John's")
+    school = lead.school
+    login(client, lead.user)
+    assert "ask for a correction" in client.get(f"/schools/{school.urn}/").content.decode()
+    url = f"/schools/{school.urn}/inspections/correction/"
+    response = client.post(url, {"reason": ""})
+    assert "Enter what is wrong with the inspection data" in response.content.decode()
+    assert not InspectionCorrection.objects.exists()
+    client.post(url, {"reason": "Our 2024 inspection judged behaviour good (2), not 3. Report: ofsted.gov.uk/x"})
+    correction = InspectionCorrection.objects.get()
+    assert correction.status == InspectionCorrection.Status.OPEN and correction.requested_by == lead.user
+    assert AuditEvent.objects.filter(action="inspection.correction_requested").exists()
+    requested = OutboxMessage.objects.get(template="inspection_correction_requested")
+    assert requested.subject == "St Mary's & St John's asks for a correction of its inspection data"
+    # A second request while one is open is refused; the school's eligibility is unchanged.
+    response = client.post(url, {"reason": "Again"})
+    assert "already asked for a correction" in response.content.decode()
+    school.refresh_from_db()
+    assert school.eligibility == School.Eligibility.NOT_MET and not school.inspections.exists()
+
+    admin = AdminFactory()
+    login(client, admin)
+    decide = f"/inspection-corrections/{correction.pk}/"
+    assert "St Mary&#x27;s &amp; St John&#x27;s" in client.get("/inspection-corrections/").content.decode()
+    response = client.post(decide, {"decision": "reject", "note": ""})
+    assert "Enter the reason for rejecting the request" in response.content.decode()
+    client.post(decide, {"decision": "reject", "note": "The report on Ofsted's site says 3 (requires improvement)."})
+    correction.refresh_from_db()
+    assert correction.status == InspectionCorrection.Status.REJECTED and correction.decided_by == admin
+    decided = OutboxMessage.objects.get(template="inspection_correction_decided")
+    assert decided.to == [lead.user.email] and "says 3 (requires improvement)" in decided.body_text
+    assert AuditEvent.objects.filter(action="inspection.correction_rejected", actor=admin).exists()
+    assert client.post(decide, {"decision": "accept"}).status_code == 200  # already decided: refused
+
+    # A new request, accepted: the admin is sent on to record the corrected inspection.
+    login(client, lead.user)
+    client.post(url, {"reason": "A monitoring visit in 2026 found behaviour good."})
+    second = InspectionCorrection.objects.filter(status="open").get()
+    login(client, admin)
+    response = client.post(f"/inspection-corrections/{second.pk}/", {"decision": "accept", "note": ""})
+    assert response.url == f"/schools/{school.urn}/inspections/new/"
+    assert AuditEvent.objects.filter(action="inspection.correction_accepted").exists()

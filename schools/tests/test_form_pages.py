@@ -98,7 +98,7 @@ class TestRegistrationAfterDecision:
         login(client, admin)
         pending = client.get(reverse("schools:registration_detail", args=[registration.pk])).content.decode()
         assert "Check its URN and address before approving" in pending
-        client.post(reverse("schools:registration_approve", args=[registration.pk]))
+        client.post(reverse("schools:registration_approve", args=[registration.pk]), {"details_confirmed": "yes"})
         registration.refresh_from_db()
         assert registration.status == Registration.Status.APPROVED
         page = client.get(reverse("schools:registration_detail", args=[registration.pk])).content.decode()

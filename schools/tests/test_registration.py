@@ -65,7 +65,7 @@ def test_find_by_urn_goes_to_the_form(client, school):
 @pytest.mark.parametrize("query", ["12345", "117083 OR 1=1", "1170834"])
 def test_malformed_urns_are_refused(client, school, query):
     response = client.get("/register/", {"q": query})
-    assert errors_of(response)["q"] == ["Enter a URN of 6 digits, like 117083"]
+    assert errors_of(response)["q"] == ["Enter a URN of 6 digits from 100000, like 117083"]
     assert "There is a problem" in response.content.decode()
 
 
@@ -211,7 +211,11 @@ def test_school_not_in_the_register_entered_by_hand(client):
 
 def test_by_hand_refuses_a_bad_urn_or_one_in_the_register(client, school):
     data = form_data(urn="12345", school_name="X", school_address="Y", school_postcode="Z")
-    assert errors_of(client.post("/register/by-hand/", data))["urn"] == ["Enter a URN of 6 digits, like 117083"]
+    message = ["Enter a URN of 6 digits from 100000, like 117083"]
+    assert errors_of(client.post("/register/by-hand/", data))["urn"] == message
+    for not_a_urn in ("000000", "099999", "00117083", "１１７０８３"):
+        data["urn"] = not_a_urn
+        assert errors_of(client.post("/register/by-hand/", data))["urn"] == message, not_a_urn
     data["urn"] = "117083"
     assert "is in the register as Abbots Langley School" in errors_of(client.post("/register/by-hand/", data))["urn"][0]
     assert not Registration.objects.exists()
@@ -302,7 +306,15 @@ def test_approving_a_hand_entered_school_creates_it(client):
         None, entered_by_hand=True, school_address="1 High St", school_postcode="SG14 1AA"
     )
     login(client, admin)
-    client.post(f"/registrations/{registration.pk}/approve/")
+    page = client.get(f"/registrations/{registration.pk}/").content.decode()
+    assert "No: entered by hand" in page and "I have checked this school" in page
+    # Not confirmed: refused, nothing created.
+    response = client.post(f"/registrations/{registration.pk}/approve/", follow=True)
+    assert "This school is not in the register: confirm you have checked" in response.content.decode()
+    assert not School.objects.filter(urn=654321).exists()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    client.post(f"/registrations/{registration.pk}/approve/", {"details_confirmed": "yes"})
     school = School.objects.get(urn=654321)
     assert not school.from_register and school.la_code == 919 and school.postcode == "SG14 1AA"
     assert school.memberships.get().role == "lead"

@@ -129,6 +129,25 @@ def test_deactivation_ends_the_persons_sessions(client, lead):
     assert "Deactivated" in page
 
 
+def test_reactivating_a_deactivated_person_never_revives_their_old_session(client, lead):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    colleague = MembershipFactory(school=lead.school)
+    their_browser = Client()
+    login(their_browser, colleague.user)
+    old_key = their_browser.session.session_key
+    assert their_browser.get("/").status_code == 200
+    client.post(f"/schools/117083/team/{colleague.pk}/deactivate/")
+    assert not Session.objects.filter(session_key=old_key).exists()
+    # An admin (or the Django shell) turns the account back on: the old cookie is still dead.
+    type(colleague.user).objects.filter(pk=colleague.user.pk).update(is_active=True)
+    response = their_browser.get("/")
+    assert response.status_code == 302 and "/accounts/" in response.url
+    event = AuditEvent.objects.get(action="user.deactivated")
+    assert event.data["sessions"] >= 1
+
+
 def test_lead_cannot_be_deactivated_and_deactivation_refuses_get(client, lead):
     response = client.post(f"/schools/117083/team/{lead.pk}/deactivate/", follow=True)
     assert "Hand the lead role to a colleague first" in response.content.decode()
@@ -171,7 +190,8 @@ def test_school_details_and_governor_are_kept_current(client, lead):
     assert AuditEvent.objects.get(action="school.details_updated").data["after"]["governor_name"] == "Mrs New Governor"
 
 
-def test_lead_records_an_inspection(client, lead):
+def test_admin_records_an_inspection(client, lead):
+    login(client, AdminFactory())
     rule = EligibilityRule.objects.get(framework="ofsted-2025")
     data = {
         "inspected_on_0": "20",

@@ -106,7 +106,14 @@ MATRIX = {
         url("schools:school_edit", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
     ),
     "schools:inspection_add": rule(
-        url("schools:inspection_add", urn=lambda w: w.school.urn), get={LEAD, ADMIN}, hidden=A_HIDDEN
+        url("schools:inspection_add", urn=lambda w: w.school.urn), get={ADMIN}, hidden=NOBODY
+    ),
+    "schools:inspection_correction_request": rule(
+        url("schools:inspection_correction_request", urn=lambda w: w.school.urn), get={LEAD}, hidden=A_HIDDEN
+    ),
+    "schools:inspection_correction_list": rule(url("schools:inspection_correction_list"), get={ADMIN}),
+    "schools:inspection_correction_decide": rule(
+        url("schools:inspection_correction_decide", pk=lambda w: w.correction.pk), get={ADMIN}
     ),
     "schools:eligibility_override": rule(
         url("schools:eligibility_override", urn=lambda w: w.school.urn), post={ADMIN}, post_only=True
@@ -564,7 +571,7 @@ def test_access(world, name):
             elif role in spec["hidden"] and response.status_code != 404:
                 problems.append(f"{person}: GET answered {response.status_code}, expected 404")
         if role not in spec["post"] and name != "accounts:logout":
-            before = AuditEvent.objects.exclude(action="user.signed_in").count()
+            before = AuditEvent.objects.exclude(action="user.signed_in").exclude(action__startswith="security.").count()
             response = client.post(address, {})
             if not refused(response, role, name, "POST"):
                 problems.append(f"{person}: POST allowed with {response.status_code}, expected a refusal")
@@ -572,4 +579,10 @@ def test_access(world, name):
                 problems.append(f"{person}: POST answered {response.status_code}, expected 404")
             if AuditEvent.objects.exclude(action="user.signed_in").count() != before:
                 problems.append(f"{person}: a refused POST changed something")
+                problems.append(f"{role}: POST answered {response.status_code}, expected 404")
+            if (
+                AuditEvent.objects.exclude(action="user.signed_in").exclude(action__startswith="security.").count()
+                != before
+            ):
+                problems.append(f"{role}: a refused POST changed something")
     assert not problems, f"{name} ({address}):\n" + "\n".join(problems)

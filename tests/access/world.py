@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -17,7 +18,7 @@ from portfolios import services as portfolio_services
 from portfolios.models import Application
 from portfolios.tests.factories import EvidenceItemFactory, complete_application, pdf_upload
 from schools import returns_services
-from schools.models import Registration, WelcomePackResource
+from schools.models import InspectionCorrection, Registration, WelcomePackResource
 from schools.returns_models import Term
 from schools.tests.factories import LeadFactory, MembershipFactory, RegistrationFactory
 from schools.tests.returns_factories import ensure_incident_types, figures, make_term
@@ -135,13 +136,16 @@ def build(clock) -> World:
         impact="Fewer incidents.",
         criteria=[],
     )[0]
-    draft = portfolio_services.application_start(school=school, actor=lead.user)  # the renewal in progress
+    # The renewal in progress (its window is opened early here: the world needs one on the award's day).
+    with override_settings(RENEWAL_WINDOW_MONTHS=36):
+        draft = portfolio_services.application_start(school=school, actor=lead.user)
 
     # School B: its own evidence and draft, which nobody from A may reach.
     other_evidence = EvidenceItemFactory(school=other.school, title="B's policy")
     other_application = portfolio_services.application_start(school=other.school, actor=other.user)
 
     registration = RegistrationFactory()
+    correction = InspectionCorrection.objects.create(school=school, requested_by=lead.user, reason="Wrong date")
     resource = WelcomePackResource.objects.create(title="Guide", url="https://example.org/guide", position=1)
     file_resource = WelcomePackResource.objects.create(
         title="Toolkit",
@@ -190,6 +194,7 @@ def build(clock) -> World:
         "tagged_evidence": evidence,
         "other_evidence": other_evidence,
         "registration": registration,
+        "correction": correction,
         "resource": resource,
         "file_resource": file_resource,
         "linked_evidence": linked_file,

@@ -35,7 +35,7 @@ def test_journey_register_approve_set_password_build_and_submit(page, browser, l
     assert_accessible(page)
     page.get_by_label("Your school's URN or name").fill("12345")
     page.get_by_role("button", name="Find school").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a URN of 6 digits, like 117083")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a URN of 6 digits from 100000, like 117083")
     assert_accessible(page)
     page.get_by_label("Your school's URN or name").fill("abbots")
     page.get_by_role("button", name="Find school").click()

@@ -19,8 +19,13 @@ def stored_files() -> set[str]:
 
 
 def audit_count() -> int:
-    """Audit entries other than sign-ins: every change the portal makes writes one."""
-    return AuditEvent.objects.exclude(action__in=["user.signed_in", "user.signed_out"]).count()
+    """Audit entries other than sign-ins and traces of refusals: every change the portal makes
+    writes one (a refusal writes a "security." trace, which is not a change)."""
+    return (
+        AuditEvent.objects.exclude(action__in=["user.signed_in", "user.signed_out"])
+        .exclude(action__startswith="security.")
+        .count()
+    )
 
 
 def date_fields(prefix, day):

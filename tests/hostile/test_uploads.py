@@ -288,3 +288,75 @@ class TestPdfScriptScanner:
         padding = b"%" + b"p" * (uploads.CHUNK - len(header) - 2 - 2) + b"\n"
         checked = self.scan(header + padding + name + b" 1\n")
         assert checked.extension == "pdf"
+
+
+# --- active PDF content and container links (issue 23)
+
+
+def pdf_with_object_stream(dictionary: bytes) -> bytes:
+    """A PDF whose action dictionary hides in a Flate-compressed object stream."""
+    packed = zlib.compress(b"5 0 " + dictionary)
+    return pdf_bytes().replace(
+        b"trailer",
+        b"6 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length "
+        + str(len(packed)).encode()
+        + b">>stream\n"
+        + packed
+        + b"\nendstream endobj\ntrailer",
+    )
+
+
+ACTIVE_PDFS = [
+    pytest.param(pdf_with(b"<</S/Launch/F(cmd.exe)>>"), "(/Launch)", id="launch"),
+    pytest.param(pdf_with(b"<</S/L#61unch/F(cmd.exe)>>"), "(/Launch)", id="launch-hex"),
+    pytest.param(
+        pdf_bytes().replace(b"/Type/Catalog", b"/Type/Catalog/Names<</EmbeddedFiles 7 0 R>>"),
+        "files embedded inside it",
+        id="embedded-files",
+    ),
+    pytest.param(pdf_with(b"<</Type/Filespec/EF<</F 8 0 R>>/Type/EmbeddedFile>>"), "files embedded", id="embedded"),
+    pytest.param(pdf_with(b"<</Type/Annot/Subtype/RichMedia>>"), "(/RichMedia)", id="richmedia"),
+    pytest.param(pdf_with(b"<</S/SubmitForm/F(https://evil.example)>>"), "(/SubmitForm)", id="submitform"),
+    pytest.param(pdf_with(b"<</S/Sub#6dit#46orm>>"), "(/SubmitForm)", id="submitform-hex"),
+    pytest.param(
+        pdf_bytes().replace(b"/Type/Page/", b"/Type/Page/AA<</O<</S/GoTo>>>>/"), "(/AA)", id="additional-actions"
+    ),
+    pytest.param(pdf_with_object_stream(b"<</S/Launch/F(cmd.exe)>>"), "(/Launch)", id="launch-in-object-stream"),
+    pytest.param(
+        pdf_with_object_stream(b"<</S/JavaScript/JS(app.alert(1))>>"), "contains JavaScript", id="js-in-object-stream"
+    ),
+]
+
+
+@pytest.mark.parametrize("data, message", ACTIVE_PDFS)
+def test_pdfs_with_active_content_are_refused_whatever_the_encoding(client, lead, data, message):
+    before = snapshot(lead.school)
+    response = client.post(upload_url(lead), upload_data([SimpleUploadedFile("policy.pdf", data)]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert message in page and "which could run when someone opens it" in page
+    assert snapshot(lead.school)[:2] == before[:2]
+
+
+def test_a_compressed_stream_of_ordinary_text_is_accepted():
+    packed = zlib.compress(b"BT /F1 12 Tf (We talk about launch dates and rich media) Tj ET")
+    data = pdf_bytes().replace(
+        b"trailer", b"6 0 obj<</Filter/FlateDecode/Length 10>>stream\n" + packed + b"\nendstream endobj\ntrailer"
+    )
+    assert uploads.check_upload(SimpleUploadedFile("lesson.pdf", data)).extension == "pdf"
+
+
+def test_office_files_with_symbolic_link_entries_are_refused(client, lead):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(office_bytes())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        link = zipfile.ZipInfo("word/media/image1.png")
+        link.create_system = 3
+        link.external_attr = (0o120777 << 16) | 0x20
+        archive.writestr(link, "/etc/passwd")
+    before = snapshot(lead.school)
+    response = client.post(upload_url(lead), upload_data([SimpleUploadedFile("policy.docx", buffer.getvalue())]))
+    assert "contains a link to a file outside it (a symbolic link)" in response.content.decode()
+    assert snapshot(lead.school)[:2] == before[:2]

@@ -98,6 +98,7 @@ def stored_evidence(school, *, applications=(), content=b"%PDF-1.4 evidence", ti
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content_type="application/pdf",
+        scan_state=EvidenceItem.Scan.CLEAN,
     )
     for app in applications:
         app.responses.get(criterion__number=1).evidence.add(item)

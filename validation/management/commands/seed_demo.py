@@ -212,6 +212,7 @@ class Command(BaseCommand):
         logins.append(self.expiring_award(today))
         self.incident_returns(today)
         self.failed_email()
+        self.inspection_correction()
         self.surveys()
         logins.append(award_to_renewal_demo(self))
         self.good_practice()
@@ -511,6 +512,21 @@ class Command(BaseCommand):
             )
             advice_services.advice_complete(request=first, actor=admin)
             advice_services.advice_request(application=draft, actor=lead, note="Could you look at criterion 3 again?")
+
+    def inspection_correction(self):
+        """Oakfield's SLT lead has asked the H&W team to correct its inspection data (issue 23):
+        the admin sees it on the school's page and at /inspection-corrections/."""
+
+        school = School.objects.get(urn=SCHOOLS[0]["urn"])
+        if school.inspection_corrections.exists():
+            return
+        lead = get_user_model().objects.get(email=SCHOOLS[0]["lead"][0])
+        school_services.inspection_correction_request(
+            school=school,
+            actor=lead,
+            reason="Our latest Ofsted inspection was last term, not the one recorded. The report is on "
+            "Ofsted's website under our URN.",
+        )
 
     def agenda(self, today):
         """Riverside's first application, submitted four weeks ago and placed by the real placing
