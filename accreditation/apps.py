@@ -17,7 +17,7 @@ class AccreditationConfig(AppConfig):
         user_logged_in.connect(start_session_clock, dispatch_uid="accreditation.start_session_clock")
 
         from . import home
-        from .permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
+        from .permissions import can_manage_accounts, is_hw_admin
 
         def nav(user):
             items = []
@@ -25,8 +25,6 @@ class AccreditationConfig(AppConfig):
                 return items  # the H&W team reaches both from the "Scheme admin" page (schools)
             if can_manage_accounts(user):
                 items.append(home.NavItem("People", reverse("accounts:people"), order=90))
-            if can_view_audit_trail(user):
-                items.append(home.NavItem("Audit trail", reverse("audit_trail"), order=91))
             return items
 
         home.register_nav(nav)

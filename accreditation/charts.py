@@ -3,7 +3,7 @@
 Colours come from CSS classes (static/scss/portal.scss, `.app-bar-chart`), so the strict CSP
 holds. A chart is a picture of a table the page shows beside it: the SVG has a title and a
 description saying so, and screen readers read the table. Imports no app, so any app can use it.
-(The termly returns' line charts, schools/returns_charts.py, are drawn the same way but are about
+(The termly returns' line charts, schools/returns/charts.py, are drawn the same way but are about
 terms and suppression, so they stay there.)
 """
 

@@ -50,3 +50,30 @@ def register_nav(provider: Callable) -> Callable:
 def nav_for(user) -> list[NavItem]:
     items = [item for provider in _nav_providers for item in provider(user)]
     return sorted(items, key=lambda item: item.order)
+
+
+@dataclass
+class PageLink:
+    """A link a higher app offers on a lower app's page (so the lower app never names it)."""
+
+    label: str
+    url: str
+    description: str = ""
+    order: int = 50
+
+
+_page_links: dict[str, list[Callable]] = {}
+
+
+def register_page_links(page: str, provider: Callable) -> Callable:
+    """`provider(user) -> list[PageLink]`, shown on `page`: "scheme_admin" (the scheme admin page)
+    or "admin_home" (the H&W admins' home panel)."""
+    providers = _page_links.setdefault(page, [])
+    if provider not in providers:
+        providers.append(provider)
+    return provider
+
+
+def page_links_for(page: str, user) -> list[PageLink]:
+    links = [link for provider in _page_links.get(page, []) for link in provider(user)]
+    return sorted(links, key=lambda link: link.order)

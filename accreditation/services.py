@@ -14,12 +14,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import audit, notifications
+from .errors import Refusal
 from .models import Invitation, User, UserSession
 
 logger = logging.getLogger(__name__)
 
 
-class InvitationError(Exception):
+class InvitationError(Refusal):
     """An invitation link that cannot be used; the message says why, for the person holding it."""
 
 
@@ -131,7 +132,7 @@ def task_failure_report(*, task_name: str, task_id: str, error: str) -> None:
 # ----------------------------------------------------------------------------- account security
 
 
-class SecondFactorError(Exception):
+class SecondFactorError(Refusal):
     """A one-time code that was not accepted; the message is for the person who typed it."""
 
 

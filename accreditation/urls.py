@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import audit_views, mail_views, site_views, views
+from . import mail_views, site_views, views
 
 admin.site.site_header = "Support admin"
 # Django's admin is for support staff (superusers) only; H&W admins work in the portal pages.
@@ -12,7 +12,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accreditation.accounts_urls")),
-    path("audit/", audit_views.audit_trail, name="audit_trail"),
     # --- issue 24: probes, files for robots, site pages, the mail queue
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("healthz/ready", views.healthz_ready, name="healthz_ready"),

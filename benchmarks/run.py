@@ -911,7 +911,7 @@ READING = [
     "(load average 12), 42 pages to 34; about 3x less work. No web fonts were used before or now.",
     "Where the time went: the **admin dashboard** computed every figure (coverage by phase and "
     "district over every school, the expiry forecast, the decision times) on every request; now "
-    "`validation.dashboard.dashboard_cached` reuses them until an audited change or 60 s, so a "
+    "`insight.dashboard.dashboard_cached` reuses them until an audited change or 60 s, so a "
     "repeat view costs one indexed query (the newest audit id) plus the session's.",
     "Where the time went: the **award lapse** locked and read the due awards with their schools, "
     "updated them by id and inserted the audit rows (three statements and a Python object per "

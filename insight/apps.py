@@ -7,3 +7,12 @@ class InsightConfig(AppConfig):
 
     name = "insight"
     verbose_name = "Insight and reporting"
+
+    def ready(self):
+        from accreditation import home
+
+        from .home import admin_home_links, nav, scheme_admin_links
+
+        home.register_nav(nav)
+        home.register_page_links("admin_home", admin_home_links)
+        home.register_page_links("scheme_admin", scheme_admin_links)

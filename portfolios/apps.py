@@ -7,8 +7,10 @@ class PortfoliosConfig(AppConfig):
 
     def ready(self):
         from accreditation import home
+        from schools.returns import uses as returns_uses
 
         from . import home as portfolio_home
+        from .returns_summary import returns_page_use
         from .surveys import home as survey_home
         from .training import home as training_home
 
@@ -17,4 +19,5 @@ class PortfoliosConfig(AppConfig):
         home.register_nav(portfolio_home.nav)
         home.register(training_home.school_panel)
         home.register(training_home.admin_panel)
+        returns_uses.register(returns_page_use)
         home.register_nav(survey_home.nav)

@@ -1,4 +1,5 @@
-"""The scheme's one rule about the age of evidence, used by every check, page and sweep.
+"""The scheme's one rule about the age of evidence, used by every check, page and sweep, and the
+calendar arithmetic (whole years, whole months) every app uses for it.
 
 Evidence dated D is stale from D + 3 calendar years; 29 February moves to 28 February. The
 value is also stored on each item (EvidenceItem.stale_from) so a set-based SQL sweep compares
@@ -16,10 +17,13 @@ EVIDENCE_WARNING_DAYS = 90
 
 def add_years(day: date, years: int) -> date:
     """`day` moved by whole calendar years; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return day + relativedelta(years=years)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months (negative for earlier). A day the target month lacks
+    becomes its last day (31 August + 6 months = 28 or 29 February), as add_years does."""
+    return day + relativedelta(months=months)
 
 
 def renewal_opens_on(awarded_on: date, *, expires_on: date | None = None) -> date:
@@ -63,9 +67,3 @@ def award_start(*, decided_on: date, previous_expires_on: date | None) -> date:
 def award_expires(starts_on: date) -> date:
     """The expiry date (first day no longer in force) of an award starting on `starts_on`."""
     return add_years(starts_on, AWARD_YEARS)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months (negative for earlier); a day the month lacks becomes
-    its last day (31 August + 6 months = 28 or 29 February), like add_years."""
-    return day + relativedelta(months=months)

@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accreditation import audit, notifications
-from schools.models import Membership, School
+from schools import selectors as school_selectors
+from schools.models import School
 
 from .models import Application, CriterionResponse, EvidenceDigest, EvidenceItem
 
@@ -116,15 +117,6 @@ def schools_with_evidence_changes(*, as_of: date) -> list[int]:
     )
 
 
-def lead_emails(school) -> list[str]:
-    """The addresses of the school's active SLT lead (empty when it has none)."""
-    return list(
-        Membership.objects.filter(
-            school=school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
 def evidence_digest_send(*, school: School, as_of: date) -> EvidenceDigest | None:
     """Email the school's SLT lead one digest of the evidence flagged since the previous digest.
 
@@ -140,7 +132,7 @@ def evidence_digest_send(*, school: School, as_of: date) -> EvidenceDigest | Non
     )
     if not items:
         return None
-    leads = lead_emails(school)
+    leads = school_selectors.lead_emails(school)
     if not leads:
         logger.warning("School %s has evidence changes but no active SLT lead; no digest sent", school.pk)
         return None

@@ -2,7 +2,7 @@
 
 Portfolios owns evidence but not awards: validation works out which applications have passed
 their retention date (from award expiry and decision dates) and passes their ids down
-(validation.retention). Here the rule that protects evidence is enforced whatever is passed in:
+(insight.retention). Here the rule that protects evidence is enforced whatever is passed in:
 a file is removed only when every application it is linked to (withdrawn ones aside) is in the
 list, so evidence still used by an open application, a current award's application or a decided
 application not yet due is never removed. The row stays, marked with `file_removed_on`, keeping
@@ -13,13 +13,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from accreditation import audit
+from accreditation.errors import Refusal
 
 from .models import Application, CriterionResponse, EvidenceItem, RetentionSchedule
 
@@ -45,17 +45,15 @@ def schedule_get() -> RetentionSchedule:
 
 def schedule_update(*, actor, years_after_award_expiry: int, years_after_decision: int, is_active: bool):
     """Change the retention schedule (1 to 50 years each) and record who changed it in the audit trail."""
-    problems = {}
     for field, value in (
         ("years_after_award_expiry", years_after_award_expiry),
         ("years_after_decision", years_after_decision),
     ):
         if value is None or value < MIN_YEARS:
-            problems[field] = "Enter a period of at least 1 year: files are never deleted before an award expires"
-        elif value > MAX_YEARS:
-            problems[field] = f"Enter a period of {MAX_YEARS} years or fewer"
-    if problems:
-        raise ValidationError(problems)
+            message = "Enter a period of at least 1 year: files are never deleted before an award expires"
+            raise Refusal(message, field=field)
+        if value > MAX_YEARS:
+            raise Refusal(f"Enter a period of {MAX_YEARS} years or fewer", field=field)
     with transaction.atomic():
         schedule = RetentionSchedule.objects.select_for_update().get(pk=schedule_get().pk)
         before = {

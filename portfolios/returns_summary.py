@@ -6,17 +6,20 @@ SHA-256), saved under a generated name, recorded as a file evidence item linked 
 Its figures leave the school (validators read the portfolio), so counts under 5 are shown as "<5".
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit
+from accreditation.errors import Refusal
 from accreditation.pdf import render_pdf
-from schools import returns_selectors
 from schools.models import School
-from schools.returns_charts import print_css, trend_chart
+from schools.returns import selectors as returns_selectors
+from schools.returns.charts import print_css, trend_chart
+from schools.returns.uses import Use
 
 from . import permissions, scanning, selectors, uploads
 from .models import EvidenceItem, new_storage_name
@@ -55,7 +58,7 @@ def returns_summary_attach(*, school, actor) -> EvidenceItem:
         raise PermissionDenied("You cannot change this school's evidence")
     trend = summary_trend(school)
     if not trend.terms:
-        raise ValidationError("Your school has made no termly returns yet, so there is nothing to summarise")
+        raise Refusal("Your school has made no termly returns yet, so there is nothing to summarise")
     first, last = trend.terms[0], trend.terms[-1]
     span = first.short_label if first == last else f"{first.short_label} to {last.short_label}"
     pdf = returns_summary_pdf(school, trend=trend)
@@ -101,3 +104,14 @@ def returns_summary_attach(*, school, actor) -> EvidenceItem:
         raise
     scanning.queue_scan([item])
     return item
+
+
+def returns_page_use(school) -> Use:
+    """The link on a school's returns page (registered in PortfoliosConfig.ready())."""
+    return Use(
+        before="To use these figures as evidence for criterion 8 (monitoring and evaluation), add a summary "
+        "of your last six returns to your ",
+        link_text="evidence library",
+        url=reverse("portfolios:returns_summary", args=[school.pk]),
+        after=".",
+    )

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.permissions import is_hw_admin
@@ -201,8 +200,7 @@ def evidence_item_in_application(application, evidence_id) -> EvidenceItem:
 @dataclass
 class CriterionRow:
     response: CriterionResponse
-    status: str
-    tag_class: str
+    status: str  # "Not started", "In progress", "Ready", "Submitted"; "Reopened: ..." when reopened
     evidence_count: int
     stale: list = field(default_factory=list)
     nearly_stale: list = field(default_factory=list)
@@ -233,24 +231,27 @@ def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
             by_meeting = [i for i in items if i not in stale and i.stale_from <= application.meeting_date]
         has_text = bool(response.self_evaluation.strip())
         if not response.is_editable and application.state != Application.State.DRAFT:
-            status, tag = "Submitted", "govuk-tag--grey"
+            status = "Submitted"
         elif not has_text and not items:
-            status, tag = "Not started", "govuk-tag--blue"
+            status = "Not started"
         elif has_text and items and not stale:
-            status, tag = "Ready", "govuk-tag--green"
+            status = "Ready"
         else:
-            status, tag = "In progress", "govuk-tag--light-blue"
+            status = "In progress"
         if response.status == CriterionResponse.Status.REOPENED and application.is_editable:
             status = f"Reopened: {status.lower()}"
-            tag = "govuk-tag--orange" if status != "Reopened: ready" else "govuk-tag--green"
-        rows.append(CriterionRow(response, status, tag, len(items), stale, nearly, by_meeting))
+        rows.append(CriterionRow(response, status, len(items), stale, nearly, by_meeting))
     return rows
 
 
 @dataclass
 class Problem:
+    """A rule not met. `fix` says where it is put right (the template makes the link): "eligibility",
+    "renewal", "criterion" (with `number`), "declaration", "equality_declaration", or "" (nowhere)."""
+
     message: str
-    url: str
+    fix: str = ""
+    number: int | None = None
 
 
 def submission_problems(application, *, user, as_of: date | None = None, check_declarations=True) -> list[Problem]:
@@ -260,26 +261,24 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     """
     as_of = as_of or timezone.localdate()
     problems = []
-    submit = reverse("portfolios:submit", args=[application.pk])
     # Who may submit is not something to fix on another page: these problems carry no link.
     if not permissions.can_submit(user, application):
         if application.is_editable:
             whose = "the school's" if is_hw_admin(user) else "your school's"
-            problems.append(Problem(f"Only {whose} SLT lead can submit the application", ""))
+            problems.append(Problem(f"Only {whose} SLT lead can submit the application"))
         else:
             problems.append(
-                Problem(f"This application is {application.get_state_display().lower()} and cannot be submitted", "")
+                Problem(f"This application is {application.get_state_display().lower()} and cannot be submitted")
             )
     school = application.school
     if not school.eligibility_allows_submission:
         reason = f": {school.eligibility_reason}" if school.eligibility_reason else ""
-        problems.append(Problem(f"Your school does not yet meet the Ofsted eligibility rule{reason}", reverse("home")))
+        problems.append(Problem(f"Your school does not yet meet the Ofsted eligibility rule{reason}", "eligibility"))
     if application.is_renewal:
-        renewal = reverse("portfolios:renewal", args=[application.pk])
         if not application.development_area.strip():
-            problems.append(Problem("Enter your chosen development area", renewal))
+            problems.append(Problem("Enter your chosen development area", "renewal"))
         if not application.development_progress.strip():
-            problems.append(Problem("Enter the progress made on your development area", renewal))
+            problems.append(Problem("Enter the progress made on your development area", "renewal"))
     responses = application.responses.select_related("criterion").annotate(
         evidence_count=Count("evidence"),
         stale_count=Count("evidence", filter=Q(evidence__stale_from__lte=as_of)),
@@ -291,11 +290,11 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
     )
     for response in responses.order_by("criterion__number"):
         number = response.criterion.number
-        url = reverse("portfolios:criterion", args=[application.pk, number])
+        at = {"fix": "criterion", "number": number}
         if not response.self_evaluation.strip():
-            problems.append(Problem(f"Write a self-evaluation for criterion {number}", url))
+            problems.append(Problem(f"Write a self-evaluation for criterion {number}", **at))
         if response.evidence_count == 0:
-            problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", url))
+            problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", **at))
         # Criteria frozen at the first submission were judged on that day; a resubmission after a
         # request for further information is judged again only on the criteria it reopened.
         if response.unchecked_count and response.is_editable:
@@ -303,17 +302,19 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
                 Problem(
                     f"Criterion {number} has a file still being checked for viruses: wait a few minutes and "
                     "try again, or unlink it",
-                    url,
+                    **at,
                 )
             )
         if response.stale_count and response.is_editable:
             problems.append(
-                Problem(f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", url)
+                Problem(
+                    f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", **at
+                )
             )
     if check_declarations and not application.declaration:
-        problems.append(Problem("Confirm the declaration", f"{submit}#id_declaration"))
+        problems.append(Problem("Confirm the declaration", "declaration"))
     if check_declarations and not application.equality_declaration:
-        problems.append(Problem("Confirm the equality declaration", f"{submit}#id_equality_declaration"))
+        problems.append(Problem("Confirm the equality declaration", "equality_declaration"))
     return problems
 
 

@@ -11,14 +11,16 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import audit, notifications, probes
-from schools.models import Membership, School
+from accreditation.errors import Refusal
+from schools import selectors as school_selectors
+from schools.models import School
 
 from . import permissions, scanning, selectors, uploads
 from .models import Application, ApplicationTransition, Criterion, CriterionResponse, EvidenceItem, new_storage_name
@@ -45,18 +47,20 @@ STAMPS = {
 OUTCOMES = (State.ACCREDITED, State.FURTHER_INFORMATION, State.NOT_ACCREDITED)
 
 
-class TransitionNotAllowed(ValidationError):
-    pass
+class TransitionNotAllowed(Refusal):
+    """The application's state does not allow the move asked for."""
 
 
-class PortfolioFrozen(ValidationError):
-    pass
+class PortfolioFrozen(Refusal):
+    """The evidence or application is part of a submitted portfolio and cannot change."""
 
 
-class SubmissionBlocked(ValidationError):
+class SubmissionBlocked(Refusal):
+    """The submission rules found problems; `problems` keeps them for the submit page's list."""
+
     def __init__(self, problems):
         self.problems = problems
-        super().__init__([p.message for p in problems])
+        super().__init__([p.message for p in problems], code="blocked")
 
 
 # ----------------------------------------------------------------------------- evidence
@@ -71,9 +75,9 @@ def _criteria_from(criteria):
 
 def _check_produced_on(produced_on):
     if produced_on is None:
-        raise ValidationError("Enter the date the evidence was produced", code="required")
+        raise Refusal("Enter the date the evidence was produced", code="required")
     if produced_on > timezone.localdate():
-        raise ValidationError("The date the evidence was produced must be today or in the past", code="future")
+        raise Refusal("The date the evidence was produced must be today or in the past", code="future")
 
 
 def _check_manage(actor, school):
@@ -129,7 +133,7 @@ def _trace_refused_uploads(service):
     def wrapper(*, school, actor, **kwargs):
         try:
             return service(school=school, actor=actor, **kwargs)
-        except ValidationError as error:
+        except Refusal as error:
             files = list(kwargs.get("files") or []) + ([kwargs["scan"]] if kwargs.get("scan") else [])
             names = [getattr(f, "name", "") or "" for f in files]
             if names:
@@ -153,14 +157,14 @@ def _check_file_quotas(school, *, adding: int) -> None:
     if recent.count() + adding > per_hour:
         first = recent.order_by("uploaded_at").values_list("uploaded_at", flat=True).first() or now
         again = timezone.localtime(first + timedelta(hours=1))
-        raise ValidationError(
+        raise Refusal(
             f"Your school can upload up to {per_hour} files an hour and has reached that. Nothing has been "
             f"uploaded: try again after {again:%H:%M}",
             code="rate",
         )
     most = settings.EVIDENCE_SCHOOL_MAX_FILES
     if files.count() + adding > most:
-        raise ValidationError(
+        raise Refusal(
             f"Your school's evidence library can hold up to {most} files and this would take it over. Delete "
             "files you no longer need, or contact the Health & Wellbeing team",
             code="count",
@@ -179,7 +183,7 @@ def evidence_add_files(
     _check_manage(actor, school)
     _check_produced_on(produced_on)
     if not files:
-        raise ValidationError("Select at least one file to upload", code="required")
+        raise Refusal("Select at least one file to upload", code="required")
     # Lock the school so two uploads at once cannot both squeeze under the quota.
     School.objects.select_for_update().get(pk=school.pk)
     _check_file_quotas(school, adding=len(files))
@@ -261,9 +265,9 @@ def evidence_add_hard_copy(
     _check_manage(actor, school)
     _check_produced_on(produced_on)
     if received_on is None:
-        raise ValidationError("Enter the date the hard copy was received", code="required")
+        raise Refusal("Enter the date the hard copy was received", code="required")
     if received_on > timezone.localdate():
-        raise ValidationError("The date received must be today or in the past", code="future")
+        raise Refusal("The date received must be today or in the past", code="future")
     fields = {}
     if scan is not None:
         School.objects.select_for_update().get(pk=school.pk)
@@ -382,11 +386,11 @@ def application_start(
         raise PermissionDenied("You cannot start an application for this school")
     School.objects.select_for_update().get(pk=school.pk)
     if selectors.open_application(school):
-        raise ValidationError("Your school already has an application in progress", code="open")
+        raise Refusal("Your school already has an application in progress", code="open")
     previous = selectors.previous_award(school)
     opens_on = selectors.renewal_opens_on(school)
     if not hard_copy and opens_on is not None and timezone.localdate() < opens_on:
-        raise ValidationError(
+        raise Refusal(
             f"Your school's renewal opens on {opens_on:%-d %B %Y}, {settings.RENEWAL_WINDOW_MONTHS} months before "
             "its accreditation ends. You can keep adding evidence to your library until then",
             code="renewal_not_open",
@@ -394,7 +398,7 @@ def application_start(
     criteria_set = selectors.current_criteria_set()
     development_area = (development_area or "").strip()
     if len(development_area) > 5000:
-        raise ValidationError("The development area must be 5,000 characters or fewer", code="max_length")
+        raise Refusal("The development area must be 5,000 characters or fewer", code="max_length")
     application = Application.objects.create(
         school=school,
         criteria_set=criteria_set,
@@ -452,7 +456,7 @@ def response_update(*, response, actor, self_evaluation, evidence) -> CriterionR
     ids = {getattr(item, "pk", item) for item in evidence}
     items = list(EvidenceItem.objects.filter(school=application.school, pk__in=ids))
     if len(items) != len(ids):
-        raise ValidationError("Select evidence from your school's own library", code="not_ours")
+        raise Refusal("Select evidence from your school's own library", code="not_ours")
     response.self_evaluation = self_evaluation.strip()
     response.updated_at = timezone.now()
     response.updated_by = actor
@@ -537,9 +541,7 @@ def application_transition(*, application, to_state, actor, note="", check=None,
 
 
 def _notify_submitted(application, *, resubmission):
-    leads = Membership.objects.filter(
-        school=application.school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
-    ).values_list("user__email", flat=True)
+    leads = school_selectors.lead_emails(application.school)
     context = {
         "application": application,
         "school": application.school,
@@ -643,21 +645,21 @@ def application_record_outcome(
         raise ValueError(f"Unknown outcome {outcome!r}")
     numbers = {getattr(c, "number", c) for c in reopened_criteria}
     if outcome == State.FURTHER_INFORMATION and not numbers:
-        raise ValidationError("Select the criteria that need further information", code="required")
+        raise Refusal("Select the criteria that need further information", code="required")
     if outcome != State.FURTHER_INFORMATION and numbers:
-        raise ValidationError("Only a request for further information reopens criteria", code="invalid")
+        raise Refusal("Only a request for further information reopens criteria", code="invalid")
 
     def check(locked):
         valid = set(locked.responses.values_list("criterion__number", flat=True))
         if not numbers <= valid:
-            raise ValidationError(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
+            raise Refusal(f"No criteria numbered {sorted(numbers - valid)}", code="invalid")
         locked.areas_for_future = areas_for_future
         locked.decided_on = decided_on or timezone.localdate()
         submitted_on = timezone.localtime(locked.submitted_at).date() if locked.submitted_at else None
         if submitted_on and locked.decided_on < submitted_on:
             # A decision never precedes the submission it decides (the dashboard's median from
             # submission to decision can never be negative).
-            raise ValidationError(
+            raise Refusal(
                 f"A decision cannot be dated {locked.decided_on:%-d %B %Y}, before the application was submitted "
                 f"on {submitted_on:%-d %B %Y}",
                 code="invalid",

@@ -17,7 +17,7 @@ def _day(as_of: str | None) -> date:
     return date.fromisoformat(as_of) if as_of else timezone.localdate()
 
 
-@shared_task(acks_late=True)
+@shared_task(name="portfolios.tasks.sweep_stale_evidence", acks_late=True)
 def sweep_stale_evidence(*, as_of: str | None = None):
     """Nightly: flag stale and expiring evidence, then queue one digest per school with changes."""
     day = _day(as_of)
@@ -35,7 +35,7 @@ def sweep_stale_evidence(*, as_of: str | None = None):
     return {"newly_stale": result.newly_stale, "expiring_changed": result.expiring_changed, "digests": len(schools)}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(name="portfolios.tasks.send_evidence_digest", bind=True, acks_late=True, max_retries=5)
 def send_evidence_digest(self, *, school_id: int, as_of: str):
     school = School.objects.filter(pk=school_id).first()
     if school is None:

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import magic
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from PIL import Image
+
+from accreditation.errors import Refusal
+from accreditation.uploads_temp import human_size
 
 CHUNK = 64 * 1024
 
@@ -119,7 +121,7 @@ class CheckedFile:
 
 
 def refuse(message, code="invalid"):
-    raise ValidationError(message, code=code)
+    raise Refusal(message, code=code)
 
 
 def clean_file_name(name: str) -> str:
@@ -141,7 +143,7 @@ def extension_of(name: str) -> str:
 
 
 def check_upload(uploaded, *, used_bytes: int = 0) -> CheckedFile:
-    """Check one UploadedFile; return what to store about it or raise ValidationError.
+    """Check one UploadedFile; return what to store about it or raise a Refusal.
 
     `used_bytes` is what the school already stores, for the quota.
     """
@@ -355,20 +357,12 @@ def check_image(uploaded, *, name, label):
             if width * height > MAX_IMAGE_PIXELS:
                 refuse(f"“{name}” is too large an image ({width} × {height} pixels). Resize it and try again", "bomb")
             image.verify()
-    except ValidationError:
+    except Refusal:
         raise
     except Image.DecompressionBombError:
         refuse(f"“{name}” is too large an image. Resize it and try again", "bomb")
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of error for a broken image
         refuse(f"“{name}” is not a readable {label}. Check the file and try again", "mismatch")
-
-
-def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}".replace(".0 ", " ")
-        size /= 1024
-    return f"{size} GB"
 
 
 SMALL_PART_LIMIT = 1024 * 1024

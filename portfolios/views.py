@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accreditation.downloads import private_download, stored_file_response
-from accreditation.errors import Refusal
+from accreditation.errors import Refusal, show_refusal
 from accreditation.permissions import is_hw_admin
 from schools.models import School
 from schools.permissions import is_school_lead
@@ -27,12 +27,6 @@ from .models import Application, Criterion
 from .readiness import forms as readiness_forms
 from .readiness import selectors as readiness_selectors
 from .readiness import services as readiness_services
-
-
-def _refuse(form, error: ValidationError):
-    """Put a service's refusal on the form, so the error summary shows it and nothing is lost."""
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def _bound(request):
@@ -148,8 +142,8 @@ def _evidence_form_view(request, school_id, form_class, template, save):
     if request.method == "POST" and form.is_valid():
         try:
             message = save(school, form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, message)
             url = reverse("portfolios:evidence_library", args=[school.pk])
@@ -239,8 +233,8 @@ def evidence_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.evidence_update(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, f"“{item.title}” updated{_linked_note([item])}")
             return redirect("portfolios:evidence_detail", pk=item.pk)
@@ -257,7 +251,7 @@ def evidence_delete(request, pk):
     if request.method == "POST":
         try:
             services.evidence_delete(item=item, actor=request.user)
-        except ValidationError as refusal:
+        except Refusal as refusal:
             error = refusal.messages[0]
         else:
             messages.success(request, f"“{item.title}” deleted")
@@ -281,7 +275,7 @@ def application_start(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     try:
         application = services.application_start(school=school, actor=request.user)
-    except ValidationError as error:
+    except Refusal as error:
         messages.error(request, error.messages[0])
         return redirect("portfolios:school", school_id=school.pk)
     messages.success(request, f"{application.get_kind_display()} started")
@@ -306,8 +300,8 @@ def renewal_start(request, school_id):
             application = services.application_start(
                 school=school, actor=request.user, development_area=form.cleaned_data["development_area"]
             )
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, "Renewal started: your development area and evidence still in date are filled in")
             return redirect("portfolios:application", pk=application.pk)
@@ -334,8 +328,8 @@ def application_start_hard_copy(request, school_id):
             application = services.application_start(
                 school=school, actor=request.user, hard_copy_received_on=form.cleaned_data["received_on"]
             )
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, "Paper portfolio started: record its evidence and link it to each criterion")
             return redirect("portfolios:application", pk=application.pk)
@@ -399,9 +393,8 @@ def criterion_edit(request, pk, number):
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.outcome_names}
         try:
             readiness_services.criterion_self_evaluate(response=response, actor=request.user, **data)
-        except (ValidationError, Refusal) as error:
-            for message in error.messages:
-                form.add_error(None, message)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, f"Criterion {number} saved")
             return redirect("portfolios:application", pk=application.pk)
@@ -441,8 +434,8 @@ def renewal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update_renewal(application=application, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, "Development area saved")
             return redirect("portfolios:application", pk=application.pk)
@@ -456,8 +449,8 @@ def application_submit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(application=application, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _refuse(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+        except (Refusal, PermissionDenied) as error:
+            show_refusal(form, error if isinstance(error, Refusal) else Refusal(str(error)))
         else:
             messages.success(request, "Application submitted. We have emailed you a confirmation.")
             return redirect("portfolios:application", pk=application.pk)
@@ -481,8 +474,8 @@ def application_withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(application=application, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
+        except Refusal as error:
+            show_refusal(form, error)
         else:
             messages.success(request, "Application withdrawn")
             return redirect("portfolios:school", school_id=application.school_id)
@@ -515,7 +508,7 @@ def returns_summary_add(request, school_id):
     if request.method == "POST":
         try:
             item = returns_summary.returns_summary_attach(school=school, actor=request.user)
-        except ValidationError as refusal:
+        except Refusal as refusal:
             error = refusal.messages[0]
         else:
             messages.success(request, f"“{item.title}” added to your evidence library for criterion 8")

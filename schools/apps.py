@@ -10,7 +10,7 @@ class SchoolsConfig(AppConfig):
 
         from . import home as school_home
         from .commitments import home as commitment_home
-        from .returns_nav import returns_nav
+        from .returns.nav import returns_nav
 
         home.register(school_home.school_panel)
         home.register_nav(school_home.school_nav)

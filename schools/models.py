@@ -275,15 +275,7 @@ class WelcomePackResource(models.Model):
         return bool(self.file)
 
 
-# Packages' models, imported here so Django finds them: school commitments (issue 19) and termly
-# incident returns (issue 10).
+# Packages' models, imported here so Django finds them under the `schools` app label: school
+# commitments (issue 19) and termly incident returns (issue 10; names in schools/returns/models.py's __all__).
 from .commitments.models import CommitmentStatement  # noqa: E402, F401
-from .returns_models import (  # noqa: E402, F401
-    IncidentReturn,
-    IncidentType,
-    LateReturnsNotice,
-    ReturnCount,
-    ReturnReminder,
-    ReturnVersion,
-    Term,
-)
+from .returns.models import *  # noqa: E402, F403

@@ -14,6 +14,8 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from accreditation.errors import Refusal
+
 from .models import School
 
 REQUIRED = {"urn": "URN", "name": "EstablishmentName", "la_code": "LA (code)"}
@@ -38,7 +40,7 @@ REGISTER_FIELDS = [*REQUIRED, *OPTIONAL, "head_teacher", "from_register"]
 BATCH = 1000
 
 
-class RegisterFileError(Exception):
+class RegisterFileError(Refusal):
     """The whole file cannot be imported; nothing has been written."""
 
 

@@ -74,6 +74,21 @@ def team_for_school(school):
     return Membership.objects.filter(school=school).select_related("user").order_by("-is_active", "role", "user__email")
 
 
+def our_schools():
+    """Schools in the council's own local authorities (settings.LOCAL_AUTHORITY_CODES): the
+    register import loads all of England, the scheme and its figures are about these."""
+    return School.objects.filter(la_code__in=settings.LOCAL_AUTHORITY_CODES)
+
+
+def lead_emails(school) -> list[str]:
+    """The addresses of the school's active SLT lead (empty when it has none)."""
+    return list(
+        Membership.objects.filter(
+            school=school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
 def register_search(query: str, limit: int = 25):
     """Schools in the register whose name contains `query`, the authority's open schools first."""
     schools = list(School.objects.filter(name__icontains=query.strip(), from_register=True)[: limit * 4])

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accreditation import audit, notifications
 from accreditation import services as accreditation_services
+from accreditation.errors import Refusal
 from accreditation.permissions import is_hw_admin, second_factor_mandatory
 from accreditation.services import invitation_send
 
@@ -35,7 +36,7 @@ User = get_user_model()
 WELCOME_PACK_ATTACH_LIMIT = 10 * 1024 * 1024
 
 
-class SchoolError(Exception):
+class SchoolError(Refusal):
     """An action that cannot be done; the message says why, for the person who tried."""
 
 
@@ -141,6 +142,25 @@ def _lock_pending(registration) -> Registration:
     return registration
 
 
+def _tell_added_to_team(*, user, school, actor, inviter: str, is_lead: bool, has_account: bool, invitation_purpose):
+    """Someone who already signs in (here or for another school) is told they were added; anyone
+    else gets the set-password invitation."""
+    if has_account:
+        notifications.send(
+            to=user.email,
+            template="team_added",
+            context={
+                "user": user,
+                "school": school,
+                "inviter": inviter,
+                "is_lead": is_lead,
+                "home_link": settings.SITE_URL + reverse("home"),
+            },
+        )
+    else:
+        invitation_send(user=user, created_by=actor, purpose=invitation_purpose)
+
+
 @transaction.atomic
 def registration_approve(*, registration: Registration, actor, details_confirmed: bool = False) -> Registration:
     """Approve a pending registration: create (or update) the school, the SLT lead's account and
@@ -206,25 +226,16 @@ def registration_approve(*, registration: Registration, actor, details_confirmed
     registration.decided_at = timezone.now()
     registration.decided_by = actor
     registration.save()
-    if user.has_usable_password() and user.last_login is not None:
-        notifications.send(
-            to=user.email,
-            template="team_added",
-            context={
-                "user": user,
-                "school": school,
-                "inviter": "The Health & Wellbeing team",
-                "is_lead": True,
-                "home_link": settings.SITE_URL + reverse("home"),
-            },
-        )
-    else:
-        invitation_send(
-            user=user,
-            created_by=actor,
-            purpose=f"The registration of {school.name} for the anti-bullying accreditation scheme has been "
-            "approved, with you as the school's SLT lead.",
-        )
+    _tell_added_to_team(
+        user=user,
+        school=school,
+        actor=actor,
+        inviter="The Health & Wellbeing team",
+        is_lead=True,
+        has_account=user.has_usable_password() and user.last_login is not None,
+        invitation_purpose=f"The registration of {school.name} for the anti-bullying accreditation scheme has been "
+        "approved, with you as the school's SLT lead.",
+    )
     welcome_pack_send(school=school, to=user.email, actor=actor)
     audit.record(
         actor=actor,
@@ -581,23 +592,16 @@ def member_invite(*, school: School, actor, email: str, first_name: str, last_na
         membership.is_active, membership.role = True, Membership.Role.CONTRIBUTOR
         membership.save(update_fields=["is_active", "role"])
     inviter = actor.get_full_name() or actor.email
-    if user.has_usable_password() and (elsewhere or user.last_login is not None):
-        notifications.send(
-            to=user.email,
-            template="team_added",
-            context={
-                "user": user,
-                "school": school,
-                "inviter": inviter,
-                "home_link": settings.SITE_URL + reverse("home"),
-            },
-        )
-    else:
-        invitation_send(
-            user=user,
-            created_by=actor,
-            purpose=f"{inviter} has invited you to help build {school.name}'s anti-bullying accreditation portfolio.",
-        )
+    _tell_added_to_team(
+        user=user,
+        school=school,
+        actor=actor,
+        inviter=inviter,
+        is_lead=False,
+        has_account=user.has_usable_password() and (elsewhere or user.last_login is not None),
+        invitation_purpose=f"{inviter} has invited you to help build {school.name}'s anti-bullying accreditation "
+        "portfolio.",
+    )
     audit.record(
         actor=actor,
         action="team.invited",

@@ -2,13 +2,13 @@ import logging
 
 from celery import shared_task
 
-from . import returns_services
 from .commitments.tasks import send_commitment_reminders  # noqa: F401  (so the worker finds it)
+from .returns import services as returns_services
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="schools.tasks.send_return_reminders", acks_late=True)
 def send_return_reminders():
     """Daily: remind schools whose termly return is due soon or overdue; tell the team what is late."""
     sent = returns_services.return_reminders_send()

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import returns_views, views
+from . import views
+from .returns import views as returns_views
 
 app_name = "schools"
 

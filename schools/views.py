@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from accreditation import throttle
 from accreditation.decorators import admin_required
 from accreditation.downloads import stored_file_response
+from accreditation.errors import show_refusal
+from accreditation.home import page_links_for
 from accreditation.middleware import client_ip
-from accreditation.permissions import can_manage_accounts, can_view_audit_trail, is_hw_admin
+from accreditation.permissions import can_manage_accounts, is_hw_admin
 
 from . import permissions, selectors, services, working
 from .forms import (
@@ -105,7 +107,7 @@ def _register(request, school, by_hand):
             try:
                 registration = services.registration_submit(school=school, details=details)
             except services.SchoolError as error:
-                form.add_error(None, str(error))
+                show_refusal(form, error)
             else:
                 request.session[REGISTRATION_DONE] = registration.pk
                 return redirect("schools:register_done")
@@ -260,7 +262,7 @@ def _form_page(request, form, template, context, on_valid):
         try:
             message, target = on_valid(form.cleaned_data)
         except services.SchoolError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, message)
             return redirect(target)
@@ -493,7 +495,7 @@ def welcome_pack_download(request, resource_id):
 def scheme_admin(request):
     context = {
         "can_manage_accounts": can_manage_accounts(request.user),
-        "can_view_audit": can_view_audit_trail(request.user),
+        "more_links": page_links_for("scheme_admin", request.user),  # e.g. insight's audit trail
     }
     return render(request, "schools/scheme_admin.html", context)
 

@@ -12,7 +12,6 @@ stages are recorded as skipped (a SentNotice with no message) so they never go l
 renewed in time (superseded, or with a newer award for the school) gets no more reminders.
 """
 
-import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +25,8 @@ from django.utils import timezone
 from accreditation import audit, notifications
 from accreditation.models import OutboxMessage, SentNotice
 from accreditation.observability import current_request_id
-from portfolios import jobs as portfolio_jobs
+from portfolios.dates import add_months
+from schools import selectors as school_selectors
 
 from .models import Award
 
@@ -52,16 +52,6 @@ EXPIRY_STAGES = (
 )
 # Reminders start this many months before expiry.
 FIRST_REMINDER_MONTHS = EXPIRY_STAGES[0].months
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months (negative for earlier). A day the target month lacks
-    becomes its last day (31 August - 6 months = 28 or 29 February), the same rule as
-    portfolios.dates.add_years' 29 February -> 28 February."""
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def time_left(as_of: date, expires_on: date) -> str:
@@ -187,7 +177,7 @@ def award_expiry_reminder_send(*, award: Award, as_of: date) -> OutboxMessage | 
             if created:
                 logger.info("Award %s: the %s reminder was missed; it is skipped", award.pk, stage.words)
         school = award.school
-        leads = portfolio_jobs.lead_emails(school)
+        leads = school_selectors.lead_emails(school)
         context = {
             "award": award,
             "school": school,

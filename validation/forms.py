@@ -12,6 +12,7 @@ from schools.models import School
 
 from . import selectors, term_dates
 from .models import Conflict, CriterionJudgement, Decision, GroupMember, Meeting, Review, Team
+from .services.decisions import further_information_problems
 from .services.meetings import check_meeting
 
 
@@ -469,18 +470,16 @@ class DecisionForm(GDSFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("outcome") == Decision.Outcome.FURTHER_INFORMATION:
-            if not cleaned.get("criteria"):
-                self.add_error("criteria", "Select the criteria that need further information")
-            if not (cleaned.get("information_needed") or "").strip():
-                self.add_error("information_needed", "Enter what further information is needed")
-            if not cleaned.get("information_due_on") and "information_due_on" not in self.errors:
-                self.add_error("information_due_on", "Enter the date the further information is needed by")
-        elif cleaned.get("outcome"):
-            if cleaned.get("criteria"):
-                self.add_error("criteria", "Only a request for further information names criteria")
-            if cleaned.get("information_due_on"):
-                self.add_error("information_due_on", "Only a request for further information has a date")
+        if cleaned.get("outcome"):
+            for field, message in further_information_problems(
+                outcome=cleaned["outcome"],
+                criteria_numbers=cleaned.get("criteria"),
+                information_needed=cleaned.get("information_needed"),
+                information_due_on=cleaned.get("information_due_on"),
+            ):
+                field = "criteria" if field == "criteria_numbers" else field
+                if field not in self.errors:  # a date that could not be read already says so
+                    self.add_error(field, message)
         return cleaned
 
 

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from accreditation import notifications
-from portfolios import jobs as portfolio_jobs
 from portfolios.models import Application
+from schools import selectors as school_selectors
 
 from .models import Decision
 
@@ -57,7 +57,7 @@ def further_information_reminders_send(*, as_of: date) -> dict:
             )
             counts["overdue"] += message is not None
             continue
-        leads = portfolio_jobs.lead_emails(school)
+        leads = school_selectors.lead_emails(school)
         window = min(d for d in REMINDER_DAYS if days_left <= d)
         if not leads:
             continue

@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.home import NavItem, Panel
+from accreditation.home import NavItem, Panel, page_links_for
 from accreditation.permissions import is_hw_admin
 from schools.models import Registration
 from schools.selectors import school_for_user
@@ -23,6 +23,7 @@ def admin_panel(user):
             "next_meeting": selectors.next_meeting(),
             "waiting_for_meeting": selectors.applications_waiting_for_meeting().count(),
             "feedback_to_release": selectors.decisions_waiting_release(),
+            "reporting": page_links_for("admin_home", user),
             "further_overdue": list(further_information.overdue_requests(as_of=timezone.localdate())),
         },
         order=1,
@@ -80,8 +81,6 @@ def school_panel(user):
 
 def nav(user):
     items = []
-    if is_hw_admin(user):
-        items.append(NavItem("Dashboard", reverse("validation:dashboard"), order=59))
     if can_manage_group(user):
         items.append(NavItem("Validating group", reverse("validation:group"), order=60))
     if can_manage_meetings(user) or is_validator(user):

@@ -18,6 +18,8 @@ from django.urls import reverse
 from accreditation import notifications
 from accreditation.models import OutboxMessage, User
 from portfolios import jobs as portfolio_jobs
+from portfolios.dates import add_months
+from schools import selectors as school_selectors
 from schools.models import Registration
 
 from . import awards_jobs
@@ -57,7 +59,7 @@ def draft_reminders_send(*, as_of: date) -> int:
     sent = 0
     for application in portfolio_jobs.draft_applications():
         school = application.school
-        leads = portfolio_jobs.lead_emails(school)
+        leads = school_selectors.lead_emails(school)
         if not leads:
             continue
         message = notifications.send_once(
@@ -237,9 +239,7 @@ def _decisions_not_released(as_of: date) -> DigestSection:
 def _awards_lapsing(as_of: date) -> DigestSection:
     site = settings.SITE_URL
     lapsing = (
-        Award.objects.filter(
-            status=Award.Status.CURRENT, expires_on__gt=as_of, expires_on__lte=awards_jobs.add_months(as_of, 1)
-        )
+        Award.objects.filter(status=Award.Status.CURRENT, expires_on__gt=as_of, expires_on__lte=add_months(as_of, 1))
         .exclude(Exists(awards_jobs.newer_award()))
         .select_related("school")
         .order_by("expires_on", "school__name")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from schools import selectors as school_selectors
 from schools.models import School
 
 from .models import (
@@ -70,7 +71,7 @@ def schools_matching(query: str, *, limit: int = 10) -> list[School]:
     query = " ".join((query or "").split())
     if not query:
         return []
-    ours = School.objects.filter(la_code__in=settings.LOCAL_AUTHORITY_CODES)
+    ours = school_selectors.our_schools()
     if query.isdigit():
         return list(ours.filter(urn=int(query))[:1])
     return list(ours.filter(name__icontains=query).order_by("name", "urn")[: limit + 1])

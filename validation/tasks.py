@@ -9,7 +9,7 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="validation.tasks.place_submitted_applications", acks_late=True)
 def place_submitted_applications():
     """Put every submitted application onto the next meeting that can take it (idempotent)."""
     placed, waiting = services.agenda_place_waiting(by=None)
@@ -29,7 +29,7 @@ def _day(as_of):
     return date.fromisoformat(as_of) if as_of else timezone.localdate()
 
 
-@shared_task(acks_late=True)
+@shared_task(name="validation.tasks.send_draft_reminders", acks_late=True)
 def send_draft_reminders(*, as_of: str | None = None):
     """Daily: remind schools with a draft that the next meeting's cut-off is within 14 days."""
     from . import reminders
@@ -39,7 +39,7 @@ def send_draft_reminders(*, as_of: str | None = None):
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task(name="validation.tasks.send_admin_weekly_digest", acks_late=True)
 def send_admin_weekly_digest(*, as_of: str | None = None):
     """Mondays: the H&W admins' weekly summary (once per week, made up later in the week if missed)."""
     from . import reminders
@@ -52,7 +52,7 @@ def send_admin_weekly_digest(*, as_of: str | None = None):
 # Award expiry and agenda packs (issue 6): services in validation/awards_jobs.py and reminders.py. --
 
 
-@shared_task(acks_late=True)
+@shared_task(name="validation.tasks.sweep_award_expiry", acks_late=True)
 def sweep_award_expiry(*, as_of: str | None = None):
     """Nightly: lapse the awards that have expired, then queue the expiry reminders due."""
     from . import awards_jobs
@@ -66,7 +66,7 @@ def sweep_award_expiry(*, as_of: str | None = None):
     return {"lapsed": lapsed, "reminders_queued": len(due)}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(name="validation.tasks.send_award_expiry_reminder", bind=True, acks_late=True, max_retries=5)
 def send_award_expiry_reminder(self, *, award_id: int, as_of: str | None = None):
     """The latest expiry reminder due for one award (sent once; earlier stages missed are skipped)."""
     from . import awards_jobs
@@ -84,7 +84,7 @@ def send_award_expiry_reminder(self, *, award_id: int, as_of: str | None = None)
     return message.pk if message else None
 
 
-@shared_task(acks_late=True)
+@shared_task(name="validation.tasks.send_agenda_packs", acks_late=True)
 def send_agenda_packs(*, as_of: str | None = None):
     """Daily: each assigned reviewer's agenda pack, from 7 days before the meeting (once each)."""
     from . import reminders
@@ -92,21 +92,6 @@ def send_agenda_packs(*, as_of: str | None = None):
     sent = reminders.agenda_packs_send(as_of=_day(as_of))
     logger.info("Agenda packs: %s sent", sent)
     return sent
-
-
-# Evidence retention (issue 7): validation/retention.py works out what is due; portfolios deletes. --
-
-
-@shared_task(acks_late=True)
-def apply_evidence_retention(*, as_of: str | None = None):
-    """Weekly: delete the evidence files the retention schedule says are due (idempotent)."""
-    from . import retention
-
-    result = retention.retention_run(as_of=_day(as_of))
-    if result is None:
-        return None
-    logger.info("Evidence retention: %s files removed (%s bytes), %s failed", result.files, result.bytes, result.failed)
-    return {"files": result.files, "bytes": result.bytes, "failed": result.failed}
 
 
 @shared_task(name="validation.tasks.send_further_information_reminders", acks_late=True)

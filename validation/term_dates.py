@@ -9,11 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from accreditation.errors import Refusal
+
 ACADEMIC_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
 
 
-class AcademicYearError(ValueError):
+class AcademicYearError(Refusal):
     """A malformed academic year; the message says how to write one."""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import awards_views, views
 
 app_name = "validation"
 
@@ -56,18 +56,11 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback, name="feedback"),
     path("feedback/<int:pk>/release/", views.feedback_release, name="feedback_release"),
     path("feedback/<int:pk>/letter.pdf", views.feedback_letter, name="feedback_letter"),
-    path("awards/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
-    path("awards/<int:pk>/withdraw/", views.award_withdraw, name="award_withdraw"),
-    path("certificate-settings/", views.certificate_settings, name="certificate_settings"),
-    path("verify/<str:code>/", views.verify, name="verify"),
-    path("verify/<str:code>/badge.svg", views.badge_svg, name="badge_svg"),
-    path("verify/<str:code>/badge.png", views.badge_png, name="badge_png"),
-    path("accredited-schools/", views.register, name="register"),
-    # H&W admins' insight (issue 7): dashboard, CSV exports, evidence retention.
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("exports/", dashboard_views.exports, name="exports"),
-    path("exports/<slug:name>.csv", dashboard_views.export_download, name="export_download"),
-    path("retention/", dashboard_views.retention_preview, name="retention_preview"),
-    path("retention/schedule/", dashboard_views.retention_schedule, name="retention_schedule"),
-    path("retention/run/", dashboard_views.retention_run_now, name="retention_run"),
+    path("awards/<int:pk>/certificate.pdf", awards_views.certificate, name="certificate"),
+    path("awards/<int:pk>/withdraw/", awards_views.award_withdraw, name="award_withdraw"),
+    path("certificate-settings/", awards_views.certificate_settings, name="certificate_settings"),
+    path("verify/<str:code>/", awards_views.verify, name="verify"),
+    path("verify/<str:code>/badge.svg", awards_views.badge_svg, name="badge_svg"),
+    path("verify/<str:code>/badge.png", awards_views.badge_png, name="badge_png"),
+    path("accredited-schools/", awards_views.register, name="register"),
 ]

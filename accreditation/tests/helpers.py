@@ -1,6 +1,10 @@
 """Signing in for tests, with the second factor where the person's role needs it."""
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -33,3 +37,24 @@ def login(client, user):
         session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
         session.save()
     return client
+
+
+# Running manage.py in a clean environment, as production would.
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 20 + "production-secret-key-for-checking-only-0123456789",
+    "ALLOWED_HOSTS": "accreditation.example.gov.uk",
+    "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "AWS_STORAGE_BUCKET_NAME": "portal-evidence",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "CLAMAV_SOCKET": "/run/clamav/clamd.ctl",
+}
+
+
+def run_manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env}, capture_output=True, text=True
+    )

@@ -42,11 +42,11 @@ class TestAuditTrail:
         )
         audit.record(actor=admin, action="registration.approved", target=admin)
         login(client, admin)
-        page = client.get(reverse("audit_trail"), {"text": "oakfield"}).content.decode()
+        page = client.get(reverse("insight:audit_trail"), {"text": "oakfield"}).content.decode()
         assert "application.submitted" in page and "registration.approved" not in page
-        by_kind = client.get(reverse("audit_trail"), {"action": "registration"}).content.decode()
+        by_kind = client.get(reverse("insight:audit_trail"), {"action": "registration"}).content.decode()
         assert "registration.approved" in by_kind and "application.submitted" not in by_kind
-        download = client.get(reverse("audit_trail"), {"text": "oakfield", "format": "csv"})
+        download = client.get(reverse("insight:audit_trail"), {"text": "oakfield", "format": "csv"})
         assert download["Content-Disposition"] == 'attachment; filename="audit-trail.csv"'
         rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
         assert rows[0][:3] == ["when", "who", "action"]
@@ -55,7 +55,7 @@ class TestAuditTrail:
     def test_bad_dates_are_explained(self, client):
         login(client, AdminFactory())
         response = client.get(
-            reverse("audit_trail"),
+            reverse("insight:audit_trail"),
             {"date_from_0": "1", "date_from_1": "12", "date_from_2": "2026"}
             | {"date_to_0": "1", "date_to_1": "1", "date_to_2": "2026"},
         )
@@ -65,15 +65,15 @@ class TestAuditTrail:
 
     def test_dates_are_day_month_year_boxes_and_must_be_real(self, client):
         login(client, AdminFactory())
-        page = client.get(reverse("audit_trail")).content.decode()
+        page = client.get(reverse("insight:audit_trail")).content.decode()
         assert 'type="date"' not in page
         assert 'name="date_from_0"' in page and 'name="date_from_1"' in page and 'name="date_from_2"' in page
         assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">From</legend>' in page
         impossible = client.get(
-            reverse("audit_trail"), {"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"}
+            reverse("insight:audit_trail"), {"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"}
         )
         assert "The start date must be a real date" in impossible.content.decode()
-        partial = client.get(reverse("audit_trail"), {"date_to_0": "3", "date_to_2": "2026"})
+        partial = client.get(reverse("insight:audit_trail"), {"date_to_0": "3", "date_to_2": "2026"})
         assert "Enter the month" in partial.content.decode()
 
     def test_date_filters_choose_entries(self, client):
@@ -83,16 +83,16 @@ class TestAuditTrail:
         audit.record(actor=admin, action="school.updated", summary="Recent change")
         login(client, admin)
         page = client.get(
-            reverse("audit_trail"), {"date_to_0": "2", "date_to_1": "3", "date_to_2": "2026"}
+            reverse("insight:audit_trail"), {"date_to_0": "2", "date_to_1": "3", "date_to_2": "2026"}
         ).content.decode()
         assert "Old change" in page and "Recent change" not in page
 
     def test_only_admins_see_it_and_nobody_edits_it(self, client):
         login(client, UserFactory())
-        assert client.get(reverse("audit_trail")).status_code == 403
-        assert client.post(reverse("audit_trail")).status_code == 405
+        assert client.get(reverse("insight:audit_trail")).status_code == 403
+        assert client.post(reverse("insight:audit_trail")).status_code == 405
         admin = AdminFactory()
         audit.record(actor=admin, action="x.y")
         login(client, admin)
-        assert client.post(reverse("audit_trail"), {"text": "changed"}).status_code == 405
+        assert client.post(reverse("insight:audit_trail"), {"text": "changed"}).status_code == 405
         assert AuditEvent.objects.get().action == "x.y"

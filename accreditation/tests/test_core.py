@@ -1,8 +1,4 @@
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -12,30 +8,11 @@ from django.urls import reverse
 from accreditation import notifications, outbox
 from accreditation.models import OutboxMessage, User
 from accreditation.tests.factories import AdminFactory, UserFactory
-from accreditation.tests.helpers import login
+from accreditation.tests.helpers import PRODUCTION_ENV, login, run_manage
 from schools.models import Membership, Registration, School
 from schools.tests.factories import LeadFactory, MembershipFactory
 from validation.models import GroupMember
 from validation.tests.factories import GroupMemberFactory
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-PRODUCTION_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": "x" * 20 + "production-secret-key-for-checking-only-0123456789",
-    "ALLOWED_HOSTS": "accreditation.example.gov.uk",
-    "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
-    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
-    "AWS_STORAGE_BUCKET_NAME": "portal-evidence",
-    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
-    "CLAMAV_SOCKET": "/run/clamav/clamd.ctl",
-}
-
-
-def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("DJANGO_")}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env}, capture_output=True, text=True
-    )
 
 
 class TestProductionSettings:

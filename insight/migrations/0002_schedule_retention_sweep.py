@@ -28,7 +28,7 @@ def unschedule(apps, schema_editor):
     ensure_periodic_task(
         apps,
         name=EVIDENCE_ONLY,
-        task="validation.tasks.apply_evidence_retention",
+        task="insight.tasks.apply_evidence_retention",
         crontab=("30", "3", "0"),
         description="Sundays at 03:30 (Europe/London): deletes evidence files past the retention schedule.",
     )

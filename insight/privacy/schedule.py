@@ -25,11 +25,11 @@ from django.utils import timezone
 from accreditation import audit, erasure
 from accreditation.errors import Refusal
 from accreditation.models import AuditEvent, OutboxMessage, User, UserSession
+from insight import retention as evidence_due
 from portfolios import retention as evidence_schedule
 from portfolios.surveys import retention as survey_answers
 from portfolios.training import privacy as training_records
 from schools import privacy as school_records
-from validation import retention as evidence_due
 from validation.models import Award, Decision, GroupMember
 
 from ..models import RetentionLock, RetentionPeriod, RetentionRun

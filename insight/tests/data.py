@@ -3,14 +3,14 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from insight.tests.insight_data import application, decided
 from portfolios.models import Application
 from portfolios.training.models import Attendance, CascadeSession, Course
-from schools import returns_services
 from schools.commitments.models import CommitmentStatement
 from schools.models import Term
+from schools.returns import services as returns_services
+from schools.returns.tests.factories import ensure_incident_types, figures
 from schools.tests.factories import LeadFactory, SchoolFactory
-from schools.tests.returns_factories import ensure_incident_types, figures
-from validation.tests.insight_data import application, decided
 
 LONDON = ZoneInfo("Europe/London")
 SET_UP = datetime(2026, 10, 1, 10, tzinfo=LONDON)

@@ -107,7 +107,7 @@ def test_the_record_keeps_its_figures_when_the_data_changes(client, county):
     report = produce(client, county["admin"], run=county["run_tasks"])
     kept = report.table("coverage")["rows"]
     county["schools"]["Elm Primary"].awards.all().delete()
-    from validation.tests.insight_data import decided
+    from insight.tests.insight_data import decided
 
     decided(county["schools"]["Elm Primary"], meeting_date=date(2026, 12, 2))
     report.refresh_from_db()

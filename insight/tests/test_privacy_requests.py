@@ -17,11 +17,11 @@ from accreditation.tests.helpers import login
 from conftest import missing_service
 from insight.models import RetentionLock, RetentionRun
 from insight.privacy import erasure, schedule, subject_access
+from insight.tests.insight_data import application, decided
 from portfolios.models import Application, Criterion
 from schools.tests.factories import LeadFactory, RegistrationFactory, SchoolFactory
 from validation.models import CriterionJudgement, Review
 from validation.tests.factories import GroupMemberFactory
-from validation.tests.insight_data import application, decided
 
 DECIDED_ON = datetime.date(2026, 10, 14)
 

@@ -23,11 +23,11 @@ from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import login
 from insight.models import RetentionPeriod, RetentionRun
 from insight.privacy import schedule
+from insight.tests.insight_data import decided
 from schools.models import Registration
 from schools.tests.factories import RegistrationFactory
 from validation.models import Award, Decision
 from validation.tests.factories import GroupMemberFactory
-from validation.tests.insight_data import decided
 
 pytestmark = pytest.mark.django_db
 

@@ -116,7 +116,7 @@ class SurveyWindow(models.Model):
 
     @property
     def year_group_labels(self):
-        from schools.returns import YEAR_LABELS
+        from schools.returns.rules import YEAR_LABELS
 
         return [YEAR_LABELS.get(code, code) for code in self.year_groups]
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,10 +16,10 @@ from accreditation import throttle
 from accreditation.csv_export import csv_response
 from accreditation.decorators import admin_required
 from accreditation.downloads import private_download
-from accreditation.errors import Refusal
+from accreditation.errors import Refusal, show_refusal
 from accreditation.middleware import client_ip
 from accreditation.permissions import is_hw_admin
-from schools.returns import year_groups_for_phase
+from schools.returns.rules import year_groups_for_phase
 from schools.selectors import school_for_user
 
 from .. import selectors as portfolio_selectors
@@ -45,11 +44,6 @@ def _window_for_viewer(request, pk):
     if not permissions.can_view_results(request.user, window.school):
         raise Http404("No such survey")
     return window
-
-
-def _refuse(form, refusal):
-    for message in refusal.messages:
-        form.add_error(None, message)
 
 
 # ----------------------------------------------------------------------------- pupils (no sign-in)
@@ -112,7 +106,7 @@ def survey_take(request, code):
         try:
             services.response_submit(window=window, answers=form.answers)
         except Refusal as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             response = redirect("surveys:thanks", code=window.code)
             response.set_signed_cookie(
@@ -163,7 +157,7 @@ def window_new(request):
         try:
             window = services.window_open(school=school, actor=request.user, **form.cleaned_data)
         except Refusal as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"“{window.title}” is set up. Its code is {window.display_code}")
             return redirect("surveys:window", pk=window.pk)
@@ -225,8 +219,8 @@ def window_snapshot(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             item = services.snapshot_attach(window=window, actor=request.user, criteria=form.cleaned_data["criteria"])
-        except (Refusal, ValidationError) as refusal:  # ValidationError: the evidence quota
-            _refuse(form, refusal)
+        except Refusal as refusal:  # the evidence quota too
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"“{item.title}” added to your evidence library")
             return redirect("portfolios:evidence_detail", pk=item.pk)
@@ -297,7 +291,7 @@ def question_edit(request, pk):
         try:
             changed = services.question_update(question=question, actor=request.user, **form.cleaned_data)
         except Refusal as refusal:
-            _refuse(form, refusal)
+            show_refusal(form, refusal)
         else:
             messages.success(request, f"Question {changed.number} saved in {changed.questionnaire}")
             return redirect("surveys:questionnaire", pk=changed.questionnaire_id)

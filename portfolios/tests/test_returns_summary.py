@@ -12,8 +12,8 @@ from accreditation.tests.helpers import login
 from portfolios import returns_summary
 from portfolios.models import EvidenceItem
 from portfolios.tests.factories import ensure_criteria
+from schools.returns.tests.factories import past_terms, submit
 from schools.tests.factories import LeadFactory
-from schools.tests.returns_factories import past_terms, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_the_pdf_shows_the_trend_suppressed():
     assert trend.total == [6, 7]
     from django.template.loader import render_to_string
 
-    from schools.returns_charts import trend_chart
+    from schools.returns.charts import trend_chart
 
     text = render_to_string(
         "portfolios/export/returns_summary_pdf.html",

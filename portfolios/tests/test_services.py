@@ -5,12 +5,13 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import connection, connections
 from django.utils import timezone
 
+from accreditation.errors import Refusal
 from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from portfolios import selectors, services
@@ -80,7 +81,7 @@ class TestEvidence:
     def test_a_refused_file_in_a_batch_leaves_nothing_behind(self, lead):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        with pytest.raises(ValidationError, match="is empty"):
+        with pytest.raises(Refusal, match="is empty"):
             services.evidence_add_files(
                 school=lead.school,
                 actor=lead.user,
@@ -91,7 +92,7 @@ class TestEvidence:
         assert not EvidenceItem.objects.exists()
 
     def test_evidence_dated_in_the_future_is_refused(self, lead):
-        with pytest.raises(ValidationError, match="must be today or in the past"):
+        with pytest.raises(Refusal, match="must be today or in the past"):
             services.evidence_add_link(
                 school=lead.school,
                 actor=lead.user,
@@ -143,14 +144,14 @@ class TestApplications:
 
     def test_only_one_open_application_per_school(self, lead):
         services.application_start(school=lead.school, actor=lead.user)
-        with pytest.raises(ValidationError, match="already has an application in progress"):
+        with pytest.raises(Refusal, match="already has an application in progress"):
             services.application_start(school=lead.school, actor=lead.user)
 
     def test_linking_another_schools_evidence_by_id_is_refused(self, lead):
         application = services.application_start(school=lead.school, actor=lead.user)
         theirs = EvidenceItemFactory(school=SchoolFactory())
         response = application.responses.first()
-        with pytest.raises(ValidationError, match="your school's own library"):
+        with pytest.raises(Refusal, match="your school's own library"):
             services.response_update(response=response, actor=lead.user, self_evaluation="x", evidence=[theirs.pk])
         response.refresh_from_db()
         assert response.self_evaluation == ""
@@ -368,7 +369,7 @@ class TestStateMachine:
     def test_further_information_needs_named_criteria(self, lead):
         application = complete_application(lead)
         submit(application, lead.user)
-        with pytest.raises(ValidationError, match="Select the criteria"):
+        with pytest.raises(Refusal, match="Select the criteria"):
             services.application_record_outcome(
                 application=application, outcome=State.FURTHER_INFORMATION, actor=AdminFactory()
             )
@@ -396,7 +397,7 @@ class TestRenewal:
             application=application, outcome=State.ACCREDITED, actor=admin, areas_for_future="Develop peer mentors"
         )
         # The renewal window opens 12 months before the award ends: 2 years after it was made.
-        with pytest.raises(ValidationError, match="Your school's renewal opens on"):
+        with pytest.raises(Refusal, match="Your school's renewal opens on"):
             services.application_start(school=lead.school, actor=lead.user)
         from portfolios.dates import add_years
 

@@ -4,9 +4,9 @@ import struct
 import zlib
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accreditation.errors import Refusal
 from portfolios import uploads
 
 from .factories import office_bytes, pdf_bytes, png_bytes
@@ -17,7 +17,7 @@ def upload(name, data, content_type="application/octet-stream"):
 
 
 def refused(file, code, **kwargs):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         uploads.check_upload(file, **kwargs)
     assert caught.value.code == code, caught.value.messages
     return caught.value.messages[0]
@@ -67,7 +67,7 @@ class TestRefused:
 
     @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\boot.pdf", "a/../b.pdf", ".htaccess.pdf"])
     def test_path_traversal_names(self, name):
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(Refusal) as caught:
             uploads.clean_file_name(name)
         assert "folder names or dots" in caught.value.messages[0]
 

@@ -60,7 +60,7 @@ MATRIX = {
     # --- core and accounts
     "home": rule(url("home"), get=SIGNED_IN),
     "healthz": rule(url("healthz"), get=EVERYONE, post=NOBODY),
-    "audit_trail": rule(url("audit_trail"), get={ADMIN}, post=NOBODY),
+    "insight:audit_trail": rule(url("insight:audit_trail"), get={ADMIN}, post=NOBODY),
     "accounts:login": rule(url("accounts:login"), get=EVERYONE),
     "accounts:logout": rule(url("accounts:logout"), post=EVERYONE, post_only=True),
     "accounts:password_reset": rule(url("accounts:password_reset"), get=EVERYONE),
@@ -367,12 +367,12 @@ MATRIX = {
         url("validation:certificate", pk=lambda w: w.award.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
     ),
     # --- validation: the H&W team's insight
-    "validation:dashboard": rule(url("validation:dashboard"), get={ADMIN}),
-    "validation:exports": rule(url("validation:exports"), get={ADMIN}),
-    "validation:export_download": rule(url("validation:export_download", name="schools"), get={ADMIN}, post=NOBODY),
-    "validation:retention_preview": rule(url("validation:retention_preview"), get={ADMIN}),
-    "validation:retention_schedule": rule(url("validation:retention_schedule"), get={ADMIN}),
-    "validation:retention_run": rule(url("validation:retention_run"), post={ADMIN}, post_only=True),
+    "insight:dashboard": rule(url("insight:dashboard"), get={ADMIN}),
+    "insight:exports": rule(url("insight:exports"), get={ADMIN}),
+    "insight:export_download": rule(url("insight:export_download", name="schools"), get={ADMIN}, post=NOBODY),
+    "insight:retention_preview": rule(url("insight:retention_preview"), get={ADMIN}),
+    "insight:retention_schedule": rule(url("insight:retention_schedule"), get={ADMIN}),
+    "insight:retention_run": rule(url("insight:retention_run"), post={ADMIN}, post_only=True),
     "validation:verify": rule(
         url("validation:verify", code=lambda w: w.award.verification_code), get=EVERYONE, post=NOBODY
     ),

@@ -17,11 +17,11 @@ from accreditation.tests.factories import AdminFactory, UserFactory
 from portfolios import services as portfolio_services
 from portfolios.models import Application
 from portfolios.tests.factories import EvidenceItemFactory, complete_application, pdf_upload
-from schools import returns_services
 from schools.models import InspectionCorrection, Registration, WelcomePackResource
-from schools.returns_models import Term
+from schools.returns import services as returns_services
+from schools.returns.models import Term
+from schools.returns.tests.factories import ensure_incident_types, figures, make_term
 from schools.tests.factories import LeadFactory, MembershipFactory, RegistrationFactory
-from schools.tests.returns_factories import ensure_incident_types, figures, make_term
 from validation import services as validation_services
 from validation.models import Award, Decision, Team
 from validation.tests.factories import ConflictFactory, GroupMemberFactory, MeetingFactory
@@ -211,7 +211,7 @@ def build(clock) -> World:
         "reset_uid": urlsafe_base64_encode(force_bytes(lead.user.pk)),
         "reset_token": default_token_generator.make_token(lead.user),
         "rule": __import__("schools.models", fromlist=["EligibilityRule"]).EligibilityRule.objects.first(),
-        "incident_type": __import__("schools.returns_models", fromlist=["IncidentType"]).IncidentType.objects.first(),
+        "incident_type": __import__("schools.returns.models", fromlist=["IncidentType"]).IncidentType.objects.first(),
         "survey": survey,
         "survey_question": survey.questionnaire.questions.first(),
     }

@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accreditation.tests.factories import AdminFactory
+from insight.tests.insight_data import decided, stored_evidence
 from portfolios import retention as evidence_retention
 from schools.tests.factories import RegistrationFactory, SchoolFactory
 from validation.models import Award, Decision
-from validation.tests.insight_data import decided, stored_evidence
 
 from .axe import assert_accessible
 from .helpers import sign_in

@@ -8,8 +8,8 @@ from accreditation.tests.factories import AdminFactory
 from portfolios.models import EvidenceItem
 from portfolios.tests.factories import ensure_criteria
 from schools.models import IncidentReturn, ReturnVersion
+from schools.returns.tests.factories import ensure_incident_types, past_terms, submit
 from schools.tests.factories import LeadFactory
-from schools.tests.returns_factories import ensure_incident_types, past_terms, submit
 
 from .axe import assert_accessible
 from .helpers import sign_in

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from accreditation.tests.factories import AdminFactory
 from insight.indicators.sources import Period
+from insight.tests.insight_data import decided
 from portfolios.training.models import Attendance
 from schools.tests.factories import SchoolFactory
-from validation.tests.insight_data import decided
 
 from .axe import assert_accessible
 from .helpers import sign_in

@@ -18,11 +18,11 @@ from accreditation.tests.helpers import login
 from portfolios import services as portfolio_services
 from portfolios.models import Application, ApplicationTransition, CriterionResponse, EvidenceItem
 from schools.models import Membership, School
-from schools.returns_models import IncidentReturn, ReturnCount, ReturnVersion
+from schools.returns.models import IncidentReturn, ReturnCount, ReturnVersion
 from tests.access.world import START, build
 from validation import services as validation_services
 from validation.models import AgendaItem, Award, CriterionJudgement, Decision, Review
-from validation.tests.test_decisions import at
+from validation.tests.helpers import at
 
 from .helpers import audit_count, stored_files
 

@@ -20,13 +20,13 @@ from conftest import missing_service
 from portfolios.models import Application, ApplicationTransition, EvidenceItem
 from portfolios.tests.factories import complete_application, ensure_criteria
 from schools.models import EligibilityRule, Inspection, Registration, School
-from schools.returns_models import IncidentType
+from schools.returns.models import IncidentType
 from schools.tests.factories import LeadFactory, SchoolFactory
 from tests.access.world import START, build
 from validation import services as validation_services
 from validation.models import Decision
 from validation.tests.factories import GroupMemberFactory, MeetingFactory
-from validation.tests.test_decisions import at, team
+from validation.tests.helpers import at, team
 
 from .helpers import audit_count
 
@@ -225,7 +225,7 @@ def test_the_audit_trail_csv(planted):
         reverse("schools:school_edit", args=[planted.school.urn]),
         {"head_teacher": FORMULAS[2], "governor_name": "G"},
     )
-    response = admin_client(planted).get(reverse("audit_trail"), {"format": "csv"})
+    response = admin_client(planted).get(reverse("insight:audit_trail"), {"format": "csv"})
     assert response["Content-Disposition"].startswith("attachment")
     assert_no_formula(b"".join(response.streaming_content).decode(), FORMULAS[0])
 
@@ -233,7 +233,7 @@ def test_the_audit_trail_csv(planted):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["schools", "applications", "decisions", "awards"])
 def test_the_insight_exports(planted, name):
-    response = admin_client(planted).get(reverse("validation:export_download", args=[name]))
+    response = admin_client(planted).get(reverse("insight:export_download", args=[name]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert_no_formula(b"".join(response.streaming_content).decode(), FORMULAS[0])
 

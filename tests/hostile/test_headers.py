@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accreditation.tests.helpers import login
-from accreditation.tests.test_core import PRODUCTION_ENV, run_manage
+from accreditation.tests.helpers import PRODUCTION_ENV, login, run_manage
 from tests.access.world import START, build
 
 
@@ -62,10 +61,10 @@ PAGES = [
     ("other_lead", lambda w: reverse("portfolios:evidence_detail", args=[w.evidence.pk])),  # 404 page
     ("validator", lambda w: reverse("validation:review", args=[w.review.pk])),
     ("validator", lambda w: reverse("validation:meetings")),
-    ("admin", lambda w: reverse("audit_trail")),
+    ("admin", lambda w: reverse("insight:audit_trail")),
     ("admin", lambda w: reverse("schools:registration_queue")),
     ("admin", lambda w: reverse("portfolios:admin_schools")),
-    ("admin", lambda w: reverse("validation:dashboard")),
+    ("admin", lambda w: reverse("insight:dashboard")),
     ("admin", lambda w: reverse("validation:meeting", args=[w.meeting.pk])),
 ]
 
@@ -120,9 +119,9 @@ DOWNLOADS = [
     ("validator", "validation:review_portfolio_pdf", lambda w: [w.review.pk], {}),
     ("validator", "validation:review_evidence_zip", lambda w: [w.review.pk], {}),
     ("validator", "validation:minutes", lambda w: [w.meeting.pk], {}),
-    ("admin", "audit_trail", lambda w: [], {"format": "csv"}),
-    ("admin", "validation:export_download", lambda w: ["schools"], {}),
-    ("admin", "validation:export_download", lambda w: ["awards"], {}),
+    ("admin", "insight:audit_trail", lambda w: [], {"format": "csv"}),
+    ("admin", "insight:export_download", lambda w: ["schools"], {}),
+    ("admin", "insight:export_download", lambda w: ["awards"], {}),
     ("admin", "schools:returns_trends_csv", lambda w: [], {}),
 ]
 

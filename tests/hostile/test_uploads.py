@@ -11,11 +11,11 @@ import struct
 import zlib
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from accreditation.errors import Refusal
 from accreditation.tests.helpers import login
 from portfolios import uploads
 from portfolios.models import EvidenceItem
@@ -195,7 +195,7 @@ def test_path_parts_and_control_characters_never_reach_storage(client, lead, raw
 )
 def test_names_that_reach_the_check_unsanitised_are_refused(name):
     """Another route to the check (a task, a script) gets no help from Django's parser."""
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Refusal) as caught:
         uploads.check_upload(_named(name, pdf_bytes()))
     assert caught.value.code == "name"
 
@@ -267,7 +267,7 @@ class TestPdfScriptScanner:
         padding = b"%" + b"p" * (uploads.CHUNK - len(header) - split - 2) + b"\n"
         data = header + padding + marker + b" (app.alert(1))\n"
         assert data.index(marker) + split == uploads.CHUNK  # the first `split` bytes end the first chunk
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(Refusal) as caught:
             self.scan(data)
         assert caught.value.code == "pdf_script"
 
@@ -275,11 +275,11 @@ class TestPdfScriptScanner:
         header = pdf_bytes()
         marker = b"/#4A#61#76#61#53#63#72#69#70#74"
         padding = b"%" + b"p" * (uploads.CHUNK - len(header) - 7 - 2) + b"\n"
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refusal):
             self.scan(header + padding + marker + b" (x)\n")
 
     def test_a_marker_at_the_very_end(self):
-        with pytest.raises(ValidationError):
+        with pytest.raises(Refusal):
             self.scan(pdf_bytes() + b"<</JS")
 
     @pytest.mark.parametrize("name", [b"/JSON", b"/JBIG2Decode", b"/Javascripts", b"/AJS"])

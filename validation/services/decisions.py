@@ -5,7 +5,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -19,7 +18,7 @@ from accreditation.pdf import render_pdf
 from portfolios import services as portfolio_services
 from portfolios.action_plans import services as action_plan_services
 from portfolios.models import Application, Criterion
-from schools.models import Membership
+from schools import selectors as school_selectors
 
 from .. import permissions, selectors
 from ..models import (
@@ -96,6 +95,73 @@ def split_areas(text: str) -> list[str]:
     return rows
 
 
+def further_information_problems(
+    *, outcome: str, criteria_numbers, information_needed: str, information_due_on: date | None
+) -> list[tuple[str, str]]:
+    """The further-information rule, in one place (the decision form, `decision_record` and the
+    letter's wording all ask it): a request for further information names the criteria, what is
+    needed and by when; no other outcome names criteria or a date. (field, message) pairs."""
+    problems = []
+    if outcome == Decision.Outcome.FURTHER_INFORMATION:
+        if not criteria_numbers:
+            problems.append(("criteria_numbers", "Select the criteria that need further information"))
+        if not (information_needed or "").strip():
+            problems.append(("information_needed", "Enter what further information is needed"))
+        if information_due_on is None:
+            problems.append(("information_due_on", "Enter the date the further information is needed by"))
+    else:
+        if criteria_numbers:
+            problems.append(("criteria_numbers", "Only a request for further information names criteria"))
+        if information_due_on:
+            problems.append(("information_due_on", "Only a request for further information has a date"))
+    return problems
+
+
+def _decision_allowed(*, item: AgendaItem, by: User, numbers: list[int]):
+    """Refuse a decision the meeting cannot record now (the item is locked by the caller); return
+    the quorum (who is present, who is recused) when it can."""
+    existing = Decision.objects.filter(agenda_item=item).select_related("recorded_by").first()
+    if existing is not None:
+        raise Refusal(
+            f"A decision on {item.application.school.name} was already recorded at this meeting "
+            f"({existing.get_outcome_display().lower()}, by {existing.recorded_by}). Nothing has been changed."
+        )
+    meeting = item.meeting
+    if meeting.is_cancelled:
+        raise Refusal("This meeting is cancelled. No decision can be recorded.")
+    # A school may withdraw after its application was placed on the agenda.
+    if item.application.state in (*Application.CLOSED_STATES, Application.State.DRAFT):
+        raise Refusal(
+            f"{item.application.school.name}'s application is {item.application.get_state_display().lower()}, "
+            "so the group cannot decide it. No decision has been recorded."
+        )
+    if timezone.localdate() < meeting.date:
+        raise Refusal(f"The meeting is on {meeting.date:%-d %B %Y}. Decisions are recorded at the meeting.")
+    submitted_on = timezone.localtime(item.application.submitted_at).date()
+    if meeting.date < submitted_on:
+        raise Refusal(
+            f"A decision cannot precede the submission: {item.application.school.name} submitted on "
+            f"{submitted_on:%-d %B %Y}, after the meeting on {meeting.date:%-d %B %Y}. Move it to a later "
+            "meeting. No decision has been recorded."
+        )
+    if permissions.is_conflicted(by, item.application.school):
+        raise Refusal(
+            f"You have a conflict of interest with {item.application.school.name}, so you cannot record "
+            "its decision. Another member must do it."
+        )
+    if not permissions.can_record_decision(by, item):
+        raise PermissionDenied
+    quorum = selectors.quorum_for_item(item)
+    if not quorum.met:
+        raise Refusal(f"{quorum.message}. Record who is present first. No decision has been recorded.")
+    valid_numbers = set(
+        Criterion.objects.filter(criteria_set_id=item.application.criteria_set_id).values_list("number", flat=True)
+    )
+    if not set(numbers) <= valid_numbers:
+        raise Refusal("Select criteria from the list")
+    return quorum
+
+
 def decision_record(
     *,
     item: AgendaItem,
@@ -138,6 +204,16 @@ def decision_record(
             errors.append("Enter the date the further information is needed by")
     elif numbers or information_due_on:
         errors.append("Only a request for further information names criteria and a date")
+
+    errors += [
+        message
+        for _, message in further_information_problems(
+            outcome=outcome,
+            criteria_numbers=numbers,
+            information_needed=information_needed,
+            information_due_on=information_due_on,
+        )
+    ]
     if errors:
         raise Refusal(errors)
     try:
@@ -147,47 +223,8 @@ def decision_record(
                 .select_related("application__school", "meeting")
                 .get(pk=item.pk)
             )
-            existing = Decision.objects.filter(agenda_item=item).select_related("recorded_by").first()
-            if existing is not None:
-                raise Refusal(
-                    f"A decision on {item.application.school.name} was already recorded at this meeting "
-                    f"({existing.get_outcome_display().lower()}, by {existing.recorded_by}). Nothing has been changed."
-                )
+            quorum = _decision_allowed(item=item, by=by, numbers=numbers)
             meeting = item.meeting
-            if meeting.is_cancelled:
-                raise Refusal("This meeting is cancelled. No decision can be recorded.")
-            # A school may withdraw after its application was placed on the agenda.
-            if item.application.state in (*Application.CLOSED_STATES, Application.State.DRAFT):
-                raise Refusal(
-                    f"{item.application.school.name}'s application is {item.application.get_state_display().lower()}, "
-                    "so the group cannot decide it. No decision has been recorded."
-                )
-            if timezone.localdate() < meeting.date:
-                raise Refusal(f"The meeting is on {meeting.date:%-d %B %Y}. Decisions are recorded at the meeting.")
-            submitted_on = timezone.localtime(item.application.submitted_at).date()
-            if meeting.date < submitted_on:
-                raise Refusal(
-                    f"A decision cannot precede the submission: {item.application.school.name} submitted on "
-                    f"{submitted_on:%-d %B %Y}, after the meeting on {meeting.date:%-d %B %Y}. Move it to a later "
-                    "meeting. No decision has been recorded."
-                )
-            if permissions.is_conflicted(by, item.application.school):
-                raise Refusal(
-                    f"You have a conflict of interest with {item.application.school.name}, so you cannot record "
-                    "its decision. Another member must do it."
-                )
-            if not permissions.can_record_decision(by, item):
-                raise PermissionDenied
-            quorum = selectors.quorum_for_item(item)
-            if not quorum.met:
-                raise Refusal(f"{quorum.message}. Record who is present first. No decision has been recorded.")
-            valid_numbers = set(
-                Criterion.objects.filter(criteria_set_id=item.application.criteria_set_id).values_list(
-                    "number", flat=True
-                )
-            )
-            if not set(numbers) <= valid_numbers:
-                raise Refusal("Select criteria from the list")
             opening, closing = _letter_defaults(outcome, item.application.school)
             decision = Decision.objects.create(
                 agenda_item=item,
@@ -245,8 +282,17 @@ def decision_update_letter(*, decision: Decision, by: User, **wording) -> Decisi
         value = value.strip()
         if field in ("strengths", "areas_for_future") and not value:
             errors.append(f"Enter the {'strengths' if field == 'strengths' else 'areas for future consideration'}")
-        if field == "information_needed" and decision.outcome == Decision.Outcome.FURTHER_INFORMATION and not value:
-            errors.append("Enter what further information is needed")
+        if field == "information_needed":
+            errors += [
+                message
+                for problem, message in further_information_problems(
+                    outcome=decision.outcome,
+                    criteria_numbers=decision.criteria_numbers,
+                    information_needed=value,
+                    information_due_on=decision.information_due_on,
+                )
+                if problem == "information_needed"
+            ]
         setattr(decision, field, value)
     if errors:
         raise Refusal(errors)
@@ -291,17 +337,15 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
         if decision.is_released:
             raise Refusal(f"This feedback was released on {timezone.localtime(decision.released_at):%-d %B %Y}.")
         application = decision.application
-        try:
-            portfolio_services.application_record_outcome(
-                application=application,
-                outcome=decision.outcome,
-                actor=by,
-                reopened_criteria=decision.criteria_numbers,
-                areas_for_future=decision.areas_for_future,
-                decided_on=decision.meeting.date,
-            )
-        except DjangoValidationError as error:
-            raise Refusal(" ".join(error.messages)) from error
+        # A refusal from portfolios (a Refusal too) reaches the person as it is.
+        portfolio_services.application_record_outcome(
+            application=application,
+            outcome=decision.outcome,
+            actor=by,
+            reopened_criteria=decision.criteria_numbers,
+            areas_for_future=decision.areas_for_future,
+            decided_on=decision.meeting.date,
+        )
         if decision.outcome == Decision.Outcome.ACCREDITED:
             award_grant(decision=decision, by=by)
         # Each area for future consideration becomes an action in the school's plan.
@@ -323,11 +367,7 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
             target=decision,
             summary=f"{application.school.name}: {decision.get_outcome_display()}",
         )
-        leads = list(
-            Membership.objects.filter(
-                school=application.school, role=Membership.Role.LEAD, is_active=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
+        leads = school_selectors.lead_emails(application.school)
         context = {
             **feedback_letter_context(decision),
             "link": settings.SITE_URL + reverse("portfolios:application", args=[application.pk]),

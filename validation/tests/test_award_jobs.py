@@ -14,12 +14,12 @@ from django_celery_beat.models import PeriodicTask
 from accreditation.models import AuditEvent, SentNotice
 from accreditation.tests.factories import AdminFactory
 from portfolios import services as portfolio_services
+from portfolios.dates import add_months
 from portfolios.models import Application, CriteriaSet
 from portfolios.tests.factories import complete_application
 from schools.models import Membership
 from schools.tests.factories import LeadFactory, SchoolFactory
 from validation import selectors, services, tasks
-from validation.awards_jobs import add_months
 from validation.models import AgendaItem, Award, Decision, Meeting, Review, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory

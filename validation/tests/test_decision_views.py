@@ -7,58 +7,17 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
 from portfolios import services as portfolio_services
-from portfolios.models import Criterion
-from portfolios.tests.factories import complete_application, pdf_upload
+from portfolios.tests.factories import complete_application
 from schools.tests.factories import LeadFactory, MembershipFactory, SchoolFactory
 from validation import services
-from validation.models import AgendaItem, Attendance, Award, Decision, Meeting, Review, Team
+from validation.models import AgendaItem, Attendance, Award, Decision, Meeting, Review
 
-from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
-from .test_decisions import LONDON, at, decide, review_all  # noqa: F401 - shared helpers
+from .factories import ConflictFactory, MeetingFactory
+from .helpers import LONDON, at, decide, review_all  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(time_machine, django_capture_on_commit_callbacks):
-    """A submitted portfolio with one uploaded file, placed on a meeting with two reviewers."""
-    time_machine.move_to(at(date(2026, 9, 1)), tick=False)
-    teams = {t.slug: t for t in Team.objects.all()}
-    members = [
-        GroupMemberFactory(team=teams["health-wellbeing"]),
-        GroupMemberFactory(team=teams["send"]),
-        GroupMemberFactory(team=teams["school-governance"]),
-    ]
-    admin = AdminFactory()
-    meeting = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
-    lead = LeadFactory(school__name="Hillside Primary")
-    [item_file] = portfolio_services.evidence_add_files(
-        school=lead.school,
-        actor=lead.user,
-        files=[pdf_upload("policy.pdf")],
-        title="Policy",
-        produced_on=timezone.localdate() - timedelta(days=10),
-        impact="Fewer incidents",
-        criteria=list(Criterion.objects.filter(criteria_set__is_current=True)),
-    )
-    application = complete_application(lead, evidence=item_file)
-    portfolio_services.application_submit(
-        application=application, actor=lead.user, declaration=True, equality_declaration=True
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        item = services.agenda_place(application=application, by=None)
-    return {
-        "admin": admin,
-        "members": members,
-        "meeting": meeting,
-        "lead": lead,
-        "item": item,
-        "file": item_file,
-        "clock": time_machine,
-    }
 
 
 def test_reviewer_reads_the_portfolio_and_downloads_evidence_safely(client, world):

@@ -1,8 +1,7 @@
 """Agendas, reviewers, reviews, the meeting, decisions, feedback, awards: the services' rules."""
 
 import threading
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -13,59 +12,14 @@ from accreditation.models import AuditEvent
 from accreditation.tests.factories import AdminFactory
 from portfolios import services as portfolio_services
 from portfolios.models import Application, CriterionResponse
-from portfolios.tests.factories import EvidenceItemFactory, complete_application
-from schools.tests.factories import LeadFactory
+from portfolios.tests.factories import EvidenceItemFactory
 from validation import selectors, services
 from validation.models import AgendaItem, Award, Decision, Meeting, Review, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
+from .helpers import at, decide, meeting, review_all, submitted, team
 
 pytestmark = pytest.mark.django_db
-LONDON = ZoneInfo("Europe/London")
-
-
-def at(day: date, hour=10):
-    return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
-
-
-@pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(at(date(2026, 9, 1)), tick=False)
-    return time_machine
-
-
-def team(slug):
-    return Team.objects.get(slug=slug)
-
-
-@pytest.fixture
-def admin():
-    return AdminFactory()
-
-
-@pytest.fixture
-def members():
-    """Four members from three teams."""
-    return [
-        GroupMemberFactory(team=team("health-wellbeing"), user__last_name="Ahmed"),
-        GroupMemberFactory(team=team("health-wellbeing"), user__last_name="Brown"),
-        GroupMemberFactory(team=team("send"), user__last_name="Clarke"),
-        GroupMemberFactory(team=team("school-governance"), user__last_name="Davies"),
-    ]
-
-
-def submitted(name="Hillside Primary"):
-    lead = LeadFactory(school__name=name, school__town="Hitchin")
-    application = complete_application(lead)
-    portfolio_services.application_submit(
-        application=application, actor=lead.user, declaration=True, equality_declaration=True
-    )
-    application.refresh_from_db()
-    return lead, application
-
-
-def meeting(day: date, **kwargs):
-    return MeetingFactory(date=day, submission_cutoff=kwargs.pop("cutoff", date(2026, 9, 16)), **kwargs)
 
 
 @pytest.fixture
@@ -77,30 +31,6 @@ def placed(clock, members, admin, django_capture_on_commit_callbacks):
         item = services.agenda_place(application=application, by=admin)
     assert item.meeting == first
     return lead, item
-
-
-def review_all(item, recommendation="further_information"):
-    for review in item.reviews.select_related("member__user"):
-        criteria = {r.criterion_id: ("met", "") for r in item.application.responses.all()}
-        services.review_save(
-            review=review,
-            by=review.member.user,
-            judgements=criteria,
-            recommendation=recommendation,
-            comment="Good work",
-            submit=True,
-        )
-
-
-def decide(item, by, outcome="further_information", **kwargs):
-    defaults = {"strengths": "Pupils are heard.", "areas_for_future": "Involve parents more."}
-    if outcome == "further_information":
-        defaults |= {
-            "criteria_numbers": [3],
-            "information_needed": "Evidence of staff training in the last year.",
-            "information_due_on": date(2026, 11, 1),
-        }
-    return services.decision_record(item=item, by=by, outcome=outcome, **(defaults | kwargs))
 
 
 # Agendas -------------------------------------------------------------------------------------

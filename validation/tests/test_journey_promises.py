@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the world fixture imported from test_decision_views is used as an argument
 """Issue 15's promises in the pages: the decision form shows the reviews side by side with GOV.UK
 errors; home pages say what to do next for each state and role; the way in links registration."""
 
@@ -15,8 +14,7 @@ from schools.tests.factories import LeadFactory
 from validation import services
 from validation.models import Award
 
-from .test_decision_views import world  # noqa: F401
-from .test_decisions import at, review_all
+from .helpers import at, review_all
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_decisions are used as arguments
 """One truth for a meeting's date: the meeting row. Every meeting and agenda service keeps the
 applications' copies in step, tells the schools and reviewers, and refuses a date that would
 contradict the agenda."""
@@ -17,7 +16,7 @@ from schools.tests.factories import LeadFactory
 from validation import selectors, services
 from validation.models import AgendaItem, Meeting
 
-from .test_decisions import admin, at, clock, decide, meeting, members, review_all  # noqa: F401
+from .helpers import at, decide, meeting, review_all
 
 pytestmark = pytest.mark.django_db
 

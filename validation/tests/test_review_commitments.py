@@ -8,12 +8,10 @@ from django.urls import reverse
 from accreditation.tests.helpers import login
 from schools.commitments.models import CommitmentStatement
 
-from .test_decision_views import world  # noqa: F401 - the shared reviewed-application fixture
-
 pytestmark = pytest.mark.django_db
 
 
-def test_the_review_page_shows_the_schools_commitments(client, world):  # noqa: F811
+def test_the_review_page_shows_the_schools_commitments(client, world):
     review = world["item"].reviews.select_related("member__user").first()
     login(client, review.member.user)
     url = reverse("validation:review", args=[review.pk])

@@ -28,7 +28,7 @@ def test_the_demo_story_is_placed_relative_to_today_and_riverside_can_be_decided
     expiring = Award.objects.get(school__name__startswith="Hollybush")
     assert today < expiring.expires_on <= today + timedelta(days=183)
     assert not selectors.meeting_date_disagreements().exists()
-    from schools.returns_models import IncidentReturn
+    from schools.returns.models import IncidentReturn
 
     oakfield_returns = IncidentReturn.objects.filter(school__name__startswith="Oakfield")
     assert oakfield_returns.count() == 3 and all(r.term.opens_on <= today for r in oakfield_returns)

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_views and test_decision_views are used as arguments
 """Validation pages after the browser walk-through: the meeting form's GOV.UK inputs, error-summary
 links that land on a control, past meetings that still say planned, choosing a school among several
 matches, and the evidence flags validators see on a review."""
@@ -16,8 +15,7 @@ from schools.tests.factories import SchoolFactory
 from validation.models import Conflict, Meeting
 
 from .factories import MeetingFactory
-from .test_decision_views import world  # noqa: F401
-from .test_views import admin_client, date_parts, meeting_data, member, member_client  # noqa: F401
+from .helpers import meeting_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accreditation.models import AuditEvent
-from accreditation.tests.factories import AdminFactory, UserFactory
+from accreditation.tests.factories import UserFactory
 from schools.tests.factories import LeadFactory, SchoolFactory
 from validation import services
 from validation.models import CalendarFeed, Conflict, GroupMember, Meeting, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
+from .helpers import meeting_data
 
 try:
     from accreditation.tests.helpers import login
@@ -25,23 +26,6 @@ except ImportError:  # before two-factor sign-in (issue 11) lands, signing in is
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    login(client, AdminFactory())
-    return client
-
-
-@pytest.fixture
-def member():
-    return GroupMemberFactory(user__first_name="Vera", user__last_name="Valid")
-
-
-@pytest.fixture
-def member_client(client, member):
-    login(client, member.user)
-    return client
 
 
 # Access --------------------------------------------------------------------------------------
@@ -296,26 +280,6 @@ def test_schedule_page_refuses_malformed_years(admin_client, time_machine, year,
     body = response.content.decode()
     assert "govuk-error-summary" in body and message in body
     assert not Meeting.objects.exists()
-
-
-def date_parts(name, value):
-    """A date as the GOV.UK date input posts it: day, month and year boxes ("2026-10-08" or a date)."""
-    year, month, day = str(value).split("-")
-    return {f"{name}_0": day, f"{name}_1": month, f"{name}_2": year}
-
-
-def meeting_data(meeting, **changes):
-    data = {
-        "starts_at": "13:30",
-        "location": meeting.location,
-        "online_link": "",
-        "capacity": str(meeting.capacity),
-        "status": meeting.status,
-        "notes": "",
-    }
-    data |= date_parts("date", changes.pop("date", meeting.date))
-    data |= date_parts("submission_cutoff", changes.pop("submission_cutoff", meeting.submission_cutoff))
-    return data | changes
 
 
 def test_admin_adjusts_a_meeting(admin_client, time_machine):

@@ -38,7 +38,7 @@ def test_request_reaches_the_team_and_the_dashboard(asked, client):
     with pytest.raises(Refusal, match="already asked"):
         advice_services.advice_request(application=application, actor=lead.user)
     login(client, admin)
-    page = client.get(reverse("validation:dashboard")).content.decode()
+    page = client.get(reverse("insight:dashboard")).content.decode()
     assert "Drafts waiting for an adviser" in page and "Hillside Primary" in page and "Today" in page
 
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accreditation import audit
-from schools.models import School
 from schools.register_import import RegisterFileError, import_register
+from schools.selectors import our_schools
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Line {line}: {problem}. Skipped." if "twice" not in problem else f"Line {line}: {problem}."
             )
-        ours = School.objects.filter(la_code__in=settings.LOCAL_AUTHORITY_CODES, from_register=True)
+        ours = our_schools().filter(from_register=True)
         summary = (
             f"{result.rows:,} rows read: {result.created:,} schools added, {result.updated:,} updated, "
             f"{result.unchanged:,} unchanged, {len(result.bad_rows):,} with problems. "

@@ -43,6 +43,7 @@ from django.utils import timezone
 from portfolios.dates import add_years, stale_from
 from portfolios.models import Application, CriteriaSet, CriterionResponse
 from schools.models import Membership, School
+from validation import models as validation_models
 from validation.models import (
     AgendaItem,
     Attendance,
@@ -52,7 +53,6 @@ from validation.models import (
     GroupMember,
     Meeting,
     Review,
-    Team,
 )
 
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - benchmark data only; refused when DEBUG is off
@@ -216,7 +216,7 @@ class Command(BaseCommand):
                 batch_size=5000,
             )
         with self.step("validating group"), transaction.atomic():
-            teams = list(Team.objects.filter(is_active=True).order_by("pk"))
+            teams = list(validation_models.Team.objects.filter(is_active=True).order_by("pk"))
             members = [
                 GroupMember(user_id=by_email[f"validator{n}@bench.example.org"], team=teams[n % len(teams)])
                 for n in range(25)

@@ -588,11 +588,11 @@ class Command(BaseCommand):
     def incident_returns(self, today):
         """This and last academic year's terms, and Oakfield's and Riverside's returns for the
         last three terms whose returns have opened, so the trends page draws lines."""
-        from schools import returns_services
-        from schools.returns import academic_year_label, year_groups_for_phase
-        from schools.returns import academic_year_of as returns_year_of
-        from schools.returns_figures import Figures
-        from schools.returns_models import IncidentReturn, IncidentType, Term
+        from schools.returns import services as returns_services
+        from schools.returns.figures import Figures
+        from schools.returns.models import IncidentReturn, IncidentType, Term
+        from schools.returns.rules import academic_year_label, year_groups_for_phase
+        from schools.returns.rules import academic_year_of as returns_year_of
 
         admin = get_user_model().objects.get(email=ADMIN[0])
         this_year = returns_year_of(today)
