@@ -123,9 +123,11 @@ class HealthProbeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from . import views
+        from . import health_views
 
-        probe = {"/healthz/live": views.healthz_live, "/healthz/ready": views.healthz_ready}.get(request.path_info)
+        probe = {"/healthz/live": health_views.healthz_live, "/healthz/ready": health_views.healthz_ready}.get(
+            request.path_info
+        )
         if probe is not None:
             return probe(request)
         return self.get_response(request)

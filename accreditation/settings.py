@@ -231,7 +231,7 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "accreditation.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "accreditation.error_pages.csrf_failure"
 
 # ----------------------------------------------------------------------------- security headers
 SECURE_CONTENT_TYPE_NOSNIFF = True

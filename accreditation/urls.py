@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import mail_views, site_views, views
+from . import health_views, mail_views, site_views, views
 
 admin.site.site_header = "Support admin"
 # Django's admin is for support staff (superusers) only; H&W admins work in the portal pages.
@@ -10,11 +10,11 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health_views.healthz, name="healthz"),
     path("accounts/", include("accreditation.accounts_urls")),
     # --- issue 24: probes, files for robots, site pages, the mail queue
-    path("healthz/live", views.healthz_live, name="healthz_live"),
-    path("healthz/ready", views.healthz_ready, name="healthz_ready"),
+    path("healthz/live", health_views.healthz_live, name="healthz_live"),
+    path("healthz/ready", health_views.healthz_ready, name="healthz_ready"),
     path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("contact/", site_views.contact, name="contact"),
@@ -32,7 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "accreditation.errors.bad_request"
-handler404 = "accreditation.errors.not_found"
-handler403 = "accreditation.errors.forbidden"
-handler500 = "accreditation.errors.server_error"
+handler400 = "accreditation.error_pages.bad_request"
+handler404 = "accreditation.error_pages.not_found"
+handler403 = "accreditation.error_pages.forbidden"
+handler500 = "accreditation.error_pages.server_error"

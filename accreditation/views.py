@@ -5,13 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from . import audit, health, services, throttle
+from . import audit, services, throttle
 from . import home as home_panels
 from .forms import ChoosePasswordForm, PasswordResetRequestForm, SignInForm
 from .middleware import SESSION_LAST_SEEN, SESSION_STARTED, client_ip
@@ -36,28 +34,6 @@ def start_session_clock(sender, request, user, **kwargs):
 @login_required
 def home(request):
     return render(request, "accreditation/home.html", {"panels": home_panels.panels_for(request.user)})
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    report = health.check_all()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
-
-
-@require_GET
-@never_cache
-def healthz_live(request):
-    """The process answers: no database, no broker. Restart the process if this fails."""
-    return JsonResponse({"ok": True})
-
-
-@require_GET
-@never_cache
-def healthz_ready(request):
-    """The process can do its work; take it out of the pool (503) while it cannot."""
-    report = health.check_ready()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
 class SignInView(auth_views.LoginView):

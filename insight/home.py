@@ -23,6 +23,10 @@ def admin_home_links(user) -> list[PageLink]:
         PageLink("Scheme dashboard", reverse("insight:dashboard"), order=1),
         PageLink("CSV exports", reverse("insight:exports"), order=2),
         PageLink("evidence retention", reverse("insight:retention_preview"), order=3),
+        PageLink("the retention schedule for every kind of record", reverse("insight:retention_records"), order=4),
+        PageLink("subject access requests", reverse("insight:subject_access"), order=5),
+        PageLink("indicators against their targets", reverse("insight:indicators"), order=6),
+        PageLink("the board report", reverse("insight:board_reports"), order=7),
     ]
 
 

@@ -7,7 +7,6 @@ nothing here changes state on save().
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from schools.models import School
 
 from . import dates
+from .storage import evidence_storage
 
 
 class CriteriaSet(models.Model):
@@ -52,10 +52,6 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.short_title}"
-
-
-def evidence_storage():
-    return default_storage
 
 
 class EvidenceItem(models.Model):
@@ -200,6 +196,15 @@ class Application(models.Model):
     meeting_date = models.DateField("meeting listed for", null=True, blank=True)
     areas_for_future = models.TextField("areas for future consideration", blank=True)
     decided_on = models.DateField(null=True, blank=True)
+    # What the validating group asked for when it wanted further information: a copy of the
+    # released decision's request (portfolios cannot read validation). One writer:
+    # services.application_record_information_request, called by validation in the same
+    # transaction as the decision's release or a new due date.
+    information_requested = models.TextField("further information asked for", blank=True)
+    information_due_on = models.DateField("further information due by", null=True, blank=True)
+    information_requested_on = models.DateField(
+        "further information asked for at the meeting on", null=True, blank=True
+    )
     # Written by validation's award_grant (application_record_award): the award this application
     # earned, so a renewal can show when the new award would start without reading validation.
     award_starts_on = models.DateField(null=True, blank=True)

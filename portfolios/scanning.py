@@ -41,11 +41,12 @@ def queue_scan(items) -> None:
 
 
 def _enqueue(ids):
-    from .tasks import scan_evidence
+    # Queued by the task's registered name: portfolios.tasks calls this module, not the other way.
+    from celery import current_app
 
     for item_id in ids:
         try:
-            scan_evidence.delay(item_id=item_id)
+            current_app.signature("portfolios.scan_evidence", kwargs={"item_id": item_id}).delay()
         except Exception:
             logger.exception("Could not queue the virus scan of evidence %s; the rescan job will", item_id)
 
@@ -82,7 +83,8 @@ def evidence_scan(*, item_id: int) -> str | None:
 @transaction.atomic
 def _record(item_id, state, *, signature=""):
     item = (
-        EvidenceItem.objects.select_for_update()
+        # Lock the item's row only: uploaded_by may be empty (an outer join PostgreSQL cannot lock).
+        EvidenceItem.objects.select_for_update(of=("self",))
         .select_related("school", "uploaded_by")
         .filter(pk=item_id, scan_state=Scan.PENDING)
         .first()

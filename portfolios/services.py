@@ -488,7 +488,9 @@ def application_update_renewal(*, application, actor, development_area, developm
     return locked
 
 
-def application_transition(*, application, to_state, actor, note="", check=None, criteria_reopened=()) -> Application:
+def application_transition(
+    *, application, to_state, actor, note="", check=None, criteria_reopened=(), handed_in: bool | None = None
+) -> Application:
     """The one place an application changes state.
 
     Locks the row, checks TRANSITIONS, runs `check(locked)` under the lock (it may refuse or set
@@ -509,7 +511,9 @@ def application_transition(*, application, to_state, actor, note="", check=None,
         now = timezone.now()
         # Only a school handing its portfolio in is a submission; an admin taking it off a meeting
         # (scheduled -> submitted) keeps its submission time and sends no "submitted" email.
-        handed_in = to_state == State.SUBMITTED and from_state in (State.DRAFT, State.FURTHER_INFORMATION)
+        # (`handed_in=False`: an admin listing it for a decision without the further information.)
+        if handed_in is None:
+            handed_in = to_state == State.SUBMITTED and from_state in (State.DRAFT, State.FURTHER_INFORMATION)
         locked.state = to_state
         if handed_in or to_state != State.SUBMITTED:
             setattr(locked, STAMPS[to_state], now)
@@ -675,6 +679,35 @@ def application_record_outcome(
         return application_transition(
             application=application, to_state=outcome, actor=actor, note=note, check=check, criteria_reopened=numbers
         )
+
+
+def application_list_without_further_information(*, application, actor, note: str) -> Application:
+    """The further information did not come: an admin sends the portfolio back to the validating
+    group as it stands (validation checks the rule and places it on a meeting in the same
+    transaction). Freezes every criterion and keeps the original submission time; it is not a
+    submission, so no "submitted" email goes."""
+
+    def check(locked):
+        locked.responses.update(status=CriterionResponse.Status.FROZEN)
+
+    return application_transition(
+        application=application, to_state=State.SUBMITTED, actor=actor, note=note, check=check, handed_in=False
+    )
+
+
+@transaction.atomic
+def application_record_information_request(
+    *, application, information_needed: str = "", due_on: date | None = None, requested_on: date | None = None
+) -> Application:
+    """Record what the validating group asked for, by when and at which meeting (the one writer of
+    these copies: validation calls it when it releases a decision, with empty values for any other
+    outcome, and when an admin sets a new due date). Sends nothing: validation tells the school."""
+    Application.objects.filter(pk=application.pk).update(
+        information_requested=information_needed, information_due_on=due_on, information_requested_on=requested_on
+    )
+    application.information_requested = information_needed
+    application.information_due_on, application.information_requested_on = due_on, requested_on
+    return application
 
 
 @transaction.atomic

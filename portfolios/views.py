@@ -358,6 +358,7 @@ def application_detail(request, pk):
             "transitions": application.transitions.select_related("actor"),
             "advice_open": advice_selectors.open_request_for(application),
             "advice_comments": comments,
+            "today": timezone.localdate(),
             "advice_shared": bool(comments) and advice_selectors.is_shared(application),
             "consent": exemplar_selectors.consent_for(application)
             if application.state != Application.State.DRAFT

@@ -565,3 +565,12 @@ class CertificateSettingsForm(GDSFormMixin, forms.Form):
         help_text="A PNG or JPEG image, 2 MB at most",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": "image/png,image/jpeg"}),
     )
+
+
+class FurtherInformationExtendForm(GDSFormMixin, forms.Form):
+    submit_label = "Set the new date"
+    due_on = GOVUKDateField(
+        what="the new date the further information is needed by",
+        label="New date the further information is needed by",
+        help_text="A date in the future. The school is emailed the new date and reminded 14 and 3 days before it.",
+    )

@@ -477,7 +477,7 @@ def previous_round(application) -> dict | None:
     )
     for judgement in rows:
         judgements.setdefault(judgement.criterion.number, []).append(judgement)
-    from .services.decisions import split_areas
+    from .feedback_areas import split_areas
 
     return {
         "decision": decision,

@@ -56,6 +56,16 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback, name="feedback"),
     path("feedback/<int:pk>/release/", views.feedback_release, name="feedback_release"),
     path("feedback/<int:pk>/letter.pdf", views.feedback_letter, name="feedback_letter"),
+    path(
+        "feedback/<int:pk>/further-information/extend/",
+        views.further_information_extend,
+        name="further_information_extend",
+    ),
+    path(
+        "feedback/<int:pk>/further-information/list-anyway/",
+        views.further_information_list_anyway,
+        name="further_information_list_anyway",
+    ),
     path("awards/<int:pk>/certificate.pdf", awards_views.certificate, name="certificate"),
     path("awards/<int:pk>/withdraw/", awards_views.award_withdraw, name="award_withdraw"),
     path("certificate-settings/", awards_views.certificate_settings, name="certificate_settings"),

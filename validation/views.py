@@ -24,6 +24,7 @@ from .forms import (
     AttendanceForm,
     ConflictForm,
     DecisionForm,
+    FurtherInformationExtendForm,
     LetterForm,
     MeetingForm,
     MemberInviteForm,
@@ -571,7 +572,12 @@ def feedback(request, pk):
         else:
             messages.success(request, "The letter's wording has been saved. Check the preview before releasing it.")
             return redirect("validation:feedback", pk=decision.pk)
-    context = {"form": form, **services.feedback_letter_context(decision)}
+    context = {
+        "form": form,
+        "extend_form": FurtherInformationExtendForm(),
+        "today": timezone.localdate(),
+        **services.feedback_letter_context(decision),
+    }
     return render(request, "validation/feedback.html", context)
 
 
@@ -589,6 +595,44 @@ def feedback_release(request, pk):
         request, f"Feedback released to {decision.application.school.name}: {decision.get_outcome_display().lower()}."
     )
     return redirect("validation:feedback_list")
+
+
+@require_POST
+@login_required
+def further_information_extend(request, pk):
+    """The admin gives the school a new date for the further information (the form is on the
+    decision's feedback page; refusals come back there as messages)."""
+    _require(permissions.can_release_feedback(request.user))
+    decision = selectors.decision_get(pk)
+    form = FurtherInformationExtendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Refusal([e for errors in form.errors.values() for e in errors])
+        services.further_information_extend(decision=decision, due_on=form.cleaned_data["due_on"], by=request.user)
+    except services.Refusal as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            f"{decision.application.school.name} has been emailed the new date: "
+            f"{form.cleaned_data['due_on']:%-d %B %Y}.",
+        )
+    return redirect("validation:feedback", pk=decision.pk)
+
+
+@require_POST
+@login_required
+def further_information_list_anyway(request, pk):
+    """The admin lists an overdue application for a decision on what the school submitted."""
+    _require(permissions.can_release_feedback(request.user) and permissions.can_manage_agendas(request.user))
+    decision = selectors.decision_get(pk)
+    try:
+        item = services.further_information_list_anyway(decision=decision, by=request.user)
+    except services.Refusal as error:
+        _error_messages(request, error)
+        return redirect("validation:feedback", pk=decision.pk)
+    messages.success(request, f"{decision.application.school.name} is listed for the meeting on {item.meeting}.")
+    return redirect("validation:meeting", pk=item.meeting_id)
 
 
 @login_required

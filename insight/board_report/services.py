@@ -19,12 +19,16 @@ logger = logging.getLogger(__name__)
 LONGEST = relativedelta(years=5)
 
 
-def _enqueue(task_name, report_id):
-    from insight import tasks
+# The tasks (insight.tasks) call this module's services; they are queued here by their registered
+# names, so the two modules do not import each other.
+TASK_NAMES = {"build": "insight.board_report.build", "pdf": "insight.board_report.render_pdf"}
 
-    task = {"build": tasks.build_board_report, "pdf": tasks.render_board_report_pdf}[task_name]
+
+def _enqueue(task_name, report_id):
+    from celery import current_app
+
     try:
-        task.delay(report_id=report_id)
+        current_app.signature(TASK_NAMES[task_name], kwargs={"report_id": report_id}).delay()
     except Exception:
         logger.exception("Could not queue the board report %s (%s); it can be produced again", report_id, task_name)
 

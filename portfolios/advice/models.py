@@ -9,11 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portfolios.models import Application, Criterion
-
 
 class AdviceRequest(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="advice_requests")
+    application = models.ForeignKey("portfolios.Application", on_delete=models.CASCADE, related_name="advice_requests")
     note = models.TextField("what you would like advice on", blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,7 +40,7 @@ class AdviceRequest(models.Model):
 
 class AdviceComment(models.Model):
     request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="comments")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey("portfolios.Criterion", on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -61,7 +59,9 @@ class AdviceComment(models.Model):
 class AdviceSharing(models.Model):
     """The school chose to let the validating group read its adviser's comments."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="advice_sharing")
+    application = models.OneToOneField(
+        "portfolios.Application", on_delete=models.CASCADE, related_name="advice_sharing"
+    )
     shared_at = models.DateTimeField(default=timezone.now)
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

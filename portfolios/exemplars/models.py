@@ -7,13 +7,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portfolios.models import Application, Criterion, evidence_storage
+from portfolios.storage import evidence_storage
 
 
 class SharingConsent(models.Model):
     """A school's consent to extracts of one application being shared (asked at submission, changeable later)."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="sharing_consent")
+    application = models.OneToOneField(
+        "portfolios.Application", on_delete=models.CASCADE, related_name="sharing_consent"
+    )
     may_share = models.BooleanField(default=False)
     may_name = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -33,8 +35,8 @@ def new_exemplar_name(extension: str) -> str:
 
 
 class Exemplar(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="exemplars")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="exemplars")
+    application = models.ForeignKey("portfolios.Application", on_delete=models.PROTECT, related_name="exemplars")
+    criterion = models.ForeignKey("portfolios.Criterion", on_delete=models.PROTECT, related_name="exemplars")
     title = models.CharField(max_length=200)
     extract = models.TextField("anonymised extract")
     why_it_worked = models.TextField("why it worked")

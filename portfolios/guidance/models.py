@@ -9,15 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portfolios.models import CriteriaSet, Criterion
-
 
 def _points(text: str) -> list[str]:
     return [line.strip().lstrip("-•*").strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class GuidanceVersion(models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="guidance_versions")
+    criteria_set = models.ForeignKey(
+        "portfolios.CriteriaSet", on_delete=models.PROTECT, related_name="guidance_versions"
+    )
     number = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
@@ -39,7 +39,7 @@ class CriterionGuidance(models.Model):
     """What the group looks for under one criterion, in plain English. Fields hold one point a line."""
 
     version = models.ForeignKey(GuidanceVersion, on_delete=models.CASCADE, related_name="entries")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey("portfolios.Criterion", on_delete=models.PROTECT, related_name="+")
     looks_for = models.TextField("what the group looks for")
     evidence_examples = models.TextField("examples of evidence")
     common_reasons = models.TextField("common reasons it was sent back", blank=True)

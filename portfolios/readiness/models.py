@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from portfolios.models import CriterionResponse
-
 
 class SelfRating(models.Model):
     class Rating(models.TextChoices):
@@ -13,7 +11,9 @@ class SelfRating(models.Model):
         PARTLY_MET = "partly_met", "Partly met"
         MET = "met", "Met"
 
-    response = models.OneToOneField(CriterionResponse, on_delete=models.CASCADE, related_name="self_rating")
+    response = models.OneToOneField(
+        "portfolios.CriterionResponse", on_delete=models.CASCADE, related_name="self_rating"
+    )
     rating = models.CharField(max_length=12, choices=Rating.choices, default=Rating.NOT_STARTED)
     reason = models.CharField(max_length=500, blank=True)
     # {"0": [evidence ids], "1": [...]}: the criterion's outcomes by position.

@@ -360,6 +360,12 @@ MATRIX = {
     "validation:feedback_release": rule(
         url("validation:feedback_release", pk=lambda w: w.decision.pk), post={ADMIN}, post_only=True
     ),
+    "validation:further_information_extend": rule(
+        url("validation:further_information_extend", pk=lambda w: w.decision.pk), post={ADMIN}, post_only=True
+    ),
+    "validation:further_information_list_anyway": rule(
+        url("validation:further_information_list_anyway", pk=lambda w: w.decision.pk), post={ADMIN}, post_only=True
+    ),
     "validation:feedback_letter": rule(
         url("validation:feedback_letter", pk=lambda w: w.decision.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
     ),

@@ -22,6 +22,8 @@ from .decisions import (
     decision_release,
     decision_update_letter,
     feedback_letter_context,
+    further_information_extend,
+    further_information_list_anyway,
     minutes_context,
     minutes_pdf,
 )
@@ -59,6 +61,8 @@ __all__ = [
     "decision_release",
     "decision_update_letter",
     "feedback_letter_context",
+    "further_information_extend",
+    "further_information_list_anyway",
     "meeting_update",
     "meetings_propose",
     "meetings_schedule",

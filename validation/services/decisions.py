@@ -21,6 +21,7 @@ from portfolios.models import Application, Criterion
 from schools import selectors as school_selectors
 
 from .. import permissions, selectors
+from ..feedback_areas import split_areas
 from ..models import (
     AgendaItem,
     Attendance,
@@ -77,22 +78,6 @@ def _letter_defaults(outcome: str, school) -> tuple[str, str]:
         f"{settings.HW_TEAM_EMAIL}."
     )
     return opening, closing
-
-
-AREA_BULLETS = ("- ", "* ", "• ", "– ")
-
-
-def split_areas(text: str) -> list[str]:
-    """The areas for future consideration as rows: one a line, bullets and blank lines dropped."""
-    rows = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        for bullet in AREA_BULLETS:
-            if line.startswith(bullet):
-                line = line[len(bullet) :].strip()
-        if line:
-            rows.append(line)
-    return rows
 
 
 def further_information_problems(
@@ -346,6 +331,13 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
             areas_for_future=decision.areas_for_future,
             decided_on=decision.meeting.date,
         )
+        further = decision.outcome == Decision.Outcome.FURTHER_INFORMATION
+        portfolio_services.application_record_information_request(
+            application=application,
+            information_needed=decision.information_needed if further else "",
+            due_on=decision.information_due_on if further else None,
+            requested_on=decision.meeting.date if further else None,
+        )
         if decision.outcome == Decision.Outcome.ACCREDITED:
             award_grant(decision=decision, by=by)
         # Each area for future consideration becomes an action in the school's plan.
@@ -381,6 +373,118 @@ def decision_release(*, decision: Decision, by: User) -> Decision:
             to=leads or settings.HW_TEAM_EMAIL, template="feedback_released", context=context, attachments=[attachment]
         )
     return decision
+
+
+def further_information_extend(*, decision: Decision, due_on: date | None, by: User) -> Decision:
+    """An admin gives the school a new date for the further information the group asked for.
+
+    The date must be in the future and the request still open (released, the application still
+    waiting for it). Changes the decision's date and the application's copy in one transaction,
+    audits it and emails the school's SLT leads the new date (after commit). The reminders ledger
+    is keyed by the due date, so the 14- and 3-day reminders for the new date go once each."""
+    if not permissions.can_release_feedback(by):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if due_on is None:
+        raise Refusal("Enter the new date the further information is needed by")
+    if due_on <= today:
+        raise Refusal(
+            f"The new date must be in the future: {due_on:%-d %B %Y} is not after today, {today:%-d %B %Y}. "
+            "Nothing has been changed."
+        )
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("application__school", "meeting")
+            .get(pk=decision.pk)
+        )
+        application = decision.application
+        if (
+            decision.outcome != Decision.Outcome.FURTHER_INFORMATION
+            or not decision.is_released
+            or application.state != Application.State.FURTHER_INFORMATION
+        ):
+            raise Refusal(
+                f"{application.school.name} is not waiting to send further information, so there is no date to change."
+            )
+        previous = decision.information_due_on
+        decision.information_due_on = due_on
+        decision.save(update_fields=["information_due_on"])
+        portfolio_services.application_record_information_request(
+            application=application,
+            information_needed=decision.information_needed,
+            due_on=due_on,
+            requested_on=decision.meeting.date,
+        )
+        audit.record(
+            actor=by,
+            action="decision.information_due_extended",
+            target=decision,
+            summary=f"{application.school.name}: further information now due {due_on:%-d %B %Y}",
+            data={"from": previous.isoformat() if previous else None, "to": due_on.isoformat()},
+        )
+        notifications.send(
+            to=school_selectors.lead_emails(application.school) or settings.HW_TEAM_EMAIL,
+            template="further_information_extended",
+            context={
+                "decision": decision,
+                "school": application.school,
+                "previous": previous,
+                "link": settings.SITE_URL + reverse("portfolios:application", args=[application.pk]),
+            },
+        )
+    return decision
+
+
+def further_information_list_anyway(*, decision: Decision, by: User):
+    """The further information is overdue: an admin lists the application for a decision on what
+    the school has submitted. Moves it back to "submitted" (criteria frozen, the original
+    submission time kept) and places it on the next planned meeting with room through
+    `agenda_place` (which tells portfolios the date and assigns reviewers), in one transaction,
+    audited. Refused, changing nothing, before the due date or when no meeting has room."""
+    from .agendas import agenda_place
+
+    if not (permissions.can_release_feedback(by) and permissions.can_manage_agendas(by)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("application__school", "meeting")
+            .get(pk=decision.pk)
+        )
+        application = decision.application
+        name = application.school.name
+        if (
+            decision.outcome != Decision.Outcome.FURTHER_INFORMATION
+            or not decision.is_released
+            or application.state != Application.State.FURTHER_INFORMATION
+        ):
+            raise Refusal(f"{name} is not waiting to send further information, so there is nothing to list.")
+        if decision.information_due_on >= today:
+            raise Refusal(
+                f"{name} has until {decision.information_due_on:%-d %B %Y} to send the further information: "
+                "list it for a decision only once that date has passed. Nothing has been changed."
+            )
+        portfolio_services.application_list_without_further_information(
+            application=application,
+            actor=by,
+            note=f"Listed for a decision without the further information due {decision.information_due_on:%-d %B %Y}",
+        )
+        item = agenda_place(application=application, by=by)
+        if item is None:
+            raise Refusal(
+                f"No planned meeting has room for {name}'s application. Schedule a meeting or make room, "
+                "then try again. Nothing has been changed."
+            )
+        audit.record(
+            actor=by,
+            action="decision.listed_without_information",
+            target=decision,
+            summary=f"{name}: listed for {item.meeting} without the further information",
+            data={"meeting": item.meeting.date.isoformat(), "due_on": decision.information_due_on.isoformat()},
+        )
+    return item
 
 
 def minutes_context(meeting: Meeting) -> dict:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accreditation.tests.helpers import login
 from schools.tests.factories import LeadFactory
 from validation import services
-from validation.models import Award
+from validation.models import Award, Decision
 
 from .helpers import at, review_all
 
@@ -169,7 +169,10 @@ def test_further_information_reminders_14_and_3_days_before_then_overdue_to_the_
     assert run(date(2026, 11, 22)) == []
     world["clock"].move_to(at(date(2026, 11, 22)), tick=False)
     login(client, world["admin"])
-    assert "Hillside Primary: due 20 November 2026" in client.get(reverse("home")).content.decode()
+    admin_home = client.get(reverse("home")).content.decode()
+    # The overdue row links to the decision's page, where the admin can set a new date or list it anyway.
+    feedback = reverse("validation:feedback", args=[Decision.objects.get().pk])
+    assert f'<a class="govuk-link" href="{feedback}">Hillside Primary</a>: due 20 November 2026' in admin_home
     login(client, world["lead"].user)
     home = client.get(reverse("home")).content.decode()
     assert "Further information was due by 20 November 2026" in home and "Staff training records." in home
