@@ -303,6 +303,15 @@ def _reference_data_in_transactional_tests(request):
         replay_data_migrations()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures (the dashboard) and rate-limit counts
+    from another test's rolled-back data must not leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # The EICAR anti-virus test string, kept in two halves so this file is not itself a "virus".
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR" + b"-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 

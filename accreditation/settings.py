@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # First: a body larger than the portal ever accepts is refused before anything reads it.
     "accreditation.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may change the body; HTML only (see the class).
+    "accreditation.middleware.HTMLGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -298,7 +300,7 @@ else:
 STORAGES = {
     "default": _file_storage,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "accreditation.staticstorage.StaticStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -38,14 +38,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench"
-SCALE_COUNTS = {"full": (5000, 5000 * 200 + 200), "small": (500, 500 * 20 + 200)}  # schools, evidence rows
+SCALE_COUNTS = {  # schools, evidence rows
+    "full": (5000, 5000 * 200 + 200),
+    "small": (500, 500 * 20 + 200),
+    "national": (51000, 51000 * 2 + 200),  # 50,000 awards, for the award sweeps
+}
 UPLOAD_BYTES = 100 * 1024 * 1024
 TARGETS = {
-    "page_median_ratio": 3.0,
-    "page_p95_ms_16": 150.0,
+    "floor_to_bare_ratio": 2.0,  # the sign-in page within 2x a bare Django view (issue 20)
+    "page_median_ratio": 3.0,  # every page's median at 1 client within 3x the floor
+    "page_throughput_share_16": 1 / 3,  # at 16 clients at least a third of the floor's throughput
+    "page_p95_ratio_16": 3.0,  # and a p95 within 3x the floor's p95
     "sweep_ratio": 1.5,
     "upload_growth_mb": 32.0,
-    "pdf_seconds": 3.0,
+    "pdf_seconds": 1.5,
 }
 PAGES = [  # key, label, who
     ("task_list", "School task list (application, 8 criteria)", "lead"),
@@ -53,8 +59,15 @@ PAGES = [  # key, label, who
     ("validator_agenda", "Validator's meeting agenda (30 applications)", "validator"),
     ("admin_dashboard", "Admin dashboard", "admin"),
     ("public_register", "Public register of accredited schools", None),
+    ("readiness", "Readiness check (the bench application)", "lead"),
+    ("action_plan", "Action plan (the bench school)", "lead"),
+    ("indicators", "County indicators", "admin"),
 ]
 FLOOR = ("floor", "Sign-in page, signed out (the framework floor)", None)
+# The second floor: a bare Django view rendering a one-line template, served by a second gunicorn
+# started with the same command and the portal's settings minus its apps (benchmarks/floor_settings.py).
+BARE_FLOOR = ("bare_floor", "Bare Django view, one-line template (the second floor)", None)
+BARE_FLOOR_PATH = "/floor/"
 
 
 def log(message):
@@ -62,13 +75,16 @@ def log(message):
 
 
 # ---------------------------------------------------------------------------------------- setup
+_BASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_URL  # as given, before main() sets a scale's
+
+
 def database_url(scale: str) -> str:
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    url = _BASE_URL
     if not url.startswith("postgres"):
         sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://... (a database of its own).")
-    if scale == "small":
+    if scale in ("small", "national"):
         parts = urlsplit(url)
-        url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_small"))
+        url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_{scale}"))
     return url
 
 
@@ -106,6 +122,9 @@ def production_env(url: str, static_root: str, media_root: str, **extra) -> dict
         PRIVATE_MEDIA_ROOT=media_root,
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="accreditation.settings",
+        # Production refuses to start without a scanner (issue 23); nothing here listens on it, so
+        # an upload measured here waits for a scan that never comes (the pages do not scan).
+        CLAMAV_SOCKET=env.get("CLAMAV_SOCKET") or "tcp://127.0.0.1:9",
     )
     env.pop("CELERY_BROKER_URL", None)  # tasks run eagerly: the benchmark measures the web process
     env.update(extra)
@@ -144,9 +163,27 @@ def prepare(scale: str, env: dict):
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: the first free one in BENCH_PORTS ("18500-18599") when set (a shared
+    machine's allotment), else any the system gives."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    candidates = [0]
+    if wanted:
+        low, high = (int(x) for x in wanted.split("-"))
+        candidates = list(range(low, high + 1))
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found = sock.getsockname()[1]
+            if found not in _ports_given:
+                _ports_given.add(found)
+                return found
+    sys.exit(f"No free port in {wanted}")
+
+
+_ports_given: set[int] = set()
 
 
 def start_gunicorn(env, port, log_path):
@@ -275,6 +312,9 @@ def page_paths(objects, dashboard_path: str) -> dict:
         "validator_agenda": f"/meetings/{objects['meeting_id']}/",
         "admin_dashboard": dashboard_path,
         "public_register": "/accredited-schools/",
+        "readiness": f"/portfolio/applications/{objects['application'].pk}/readiness/",
+        "action_plan": f"/portfolio/schools/{objects['school'].pk}/action-plan/",
+        "indicators": "/indicators/",
         "floor": "/accounts/sign-in/",
     }
 
@@ -434,6 +474,65 @@ def expiry_sweep_figures() -> dict:
         "service_again_s": round(service_again, 4),
         "sql_again_s": round(sql_again, 4),
         "ratio_again": round(service_again / sql_again, 2) if sql_again else None,
+    }
+
+
+def reminder_sweep_figures(repeat=3) -> dict:
+    """The expiry reminder sweep's selection (`awards_needing_a_reminder`: which awards get a task
+    tonight) beside the one SQL statement it runs on PostgreSQL, executed bare (the difference is
+    the Python around it) selecting the same ids: a first night (nothing recorded yet)
+    and the next night (every latest stage recorded, so nothing to queue)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from validation import awards_jobs
+
+    as_of = timezone.localdate()
+    params = {"as_of": as_of, "window_end": awards_jobs.window_end(as_of)}
+
+    def sql():
+        with connection.cursor() as cursor:
+            cursor.execute(awards_jobs._REMINDER_SQL, {**params, "kind": awards_jobs.AWARD_EXPIRY_KIND})
+            return [row[0] for row in cursor.fetchall()]
+
+    def best(fn):
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - started)
+        return min(times), result
+
+    service_s, service_ids = best(lambda: awards_jobs.awards_needing_a_reminder(as_of=as_of))
+    sql_s, sql_ids = best(sql)
+    from accreditation.models import SentNotice
+
+    keys = [
+        f"{pk}:{awards_jobs.due_stages(expires_on, as_of)[-1].key}"
+        for pk, expires_on in awards_jobs.awards_due_a_reminder(as_of=as_of).values_list("pk", "expires_on")
+        if awards_jobs.due_stages(expires_on, as_of)
+    ]
+    made = SentNotice.objects.bulk_create(
+        [SentNotice(kind=awards_jobs.AWARD_EXPIRY_KIND, key=key) for key in keys], ignore_conflicts=True
+    )
+    try:
+        service_again_s, again_ids = best(lambda: awards_jobs.awards_needing_a_reminder(as_of=as_of))
+        sql_again_s, sql_again_ids = best(sql)
+    finally:
+        SentNotice.objects.filter(pk__in=[m.pk for m in made if m.pk]).delete()
+        SentNotice.objects.filter(kind=awards_jobs.AWARD_EXPIRY_KIND, key__in=keys, message=None).delete()
+    return {
+        "awards": _count("validation_award"),
+        "in_window": len(keys),
+        "queued_first_night": len(service_ids),
+        "agree": service_ids == sql_ids and again_ids == sql_again_ids,
+        "service_s": round(service_s, 4),
+        "sql_s": round(sql_s, 4),
+        "ratio": round(service_s / sql_s, 2) if sql_s else None,
+        "service_again_s": round(service_again_s, 4),
+        "sql_again_s": round(sql_again_s, 4),
+        "ratio_again": round(service_again_s / sql_again_s, 2) if sql_again_s else None,
+        "repeat": repeat,
     }
 
 
@@ -605,22 +704,76 @@ def upload_figures(port, lead_session, school, master_pid) -> dict:
     }
 
 
-def page_figures(port, sessions, paths, quick: bool) -> dict:
+def page_figures(port, sessions, paths, quick: bool, bare_port: int | None = None) -> dict:
+    """Each page at 1 and 16 clients. The two floors are measured side by side: the bare view, then
+    the sign-in page, before the pages, and both again after them (the figures kept are the lower
+    median of the two passes, so a burst of load from elsewhere does not flatter the ratios)."""
     budgets = {1: (40, 8.0), 16: (320, 15.0)} if not quick else {1: (15, 4.0), 16: (80, 6.0)}
     figures = {}
-    for key, label, who in [FLOOR, *PAGES]:
+    floors = [(BARE_FLOOR, bare_port, BARE_FLOOR_PATH)] if bare_port else []
+    floors.append((FLOOR, port, paths["floor"]))
+
+    def measure_floors():
+        for (key, label, _), floor_port, path in floors:
+            entry = {"label": label, "path": path, "as": "signed out"}
+            for clients, (count, seconds) in budgets.items():
+                log(f"  {key} at {clients} client{'s' if clients > 1 else ''}")
+                entry[f"c{clients}"] = run_load(floor_port, path, None, clients, count, seconds)
+            kept = figures.get(key)
+            if kept is None:
+                figures[key] = entry
+            else:
+                for clients in budgets:
+                    if entry[f"c{clients}"]["median_ms"] < kept[f"c{clients}"]["median_ms"]:
+                        kept[f"c{clients}"] = entry[f"c{clients}"]
+
+    measure_floors()
+    for key, label, who in PAGES:
+        if key not in paths:
+            continue
         session = sessions[who] if who else None
         figures[key] = {"label": label, "path": paths[key], "as": who or "signed out"}
         for clients, (count, seconds) in budgets.items():
             log(f"  {key} at {clients} client{'s' if clients > 1 else ''}")
             figures[key][f"c{clients}"] = run_load(port, paths[key], session, clients, count, seconds)
+    measure_floors()
     floor = figures["floor"]
     for key, _, _ in PAGES:
+        if key not in figures:
+            continue
         for clients in budgets:
             page, base = figures[key][f"c{clients}"], floor[f"c{clients}"]
             if page["median_ms"] and base["median_ms"]:
                 page["median_ratio_to_floor"] = round(page["median_ms"] / base["median_ms"], 2)
+            if page["p95_ms"] and base["p95_ms"]:
+                page["p95_ratio_to_floor"] = round(page["p95_ms"] / base["p95_ms"], 2)
+            if page["throughput_rps"] and base["throughput_rps"]:
+                page["throughput_share_of_floor"] = round(page["throughput_rps"] / base["throughput_rps"], 2)
+    if "bare_floor" in figures:
+        bare = figures["bare_floor"]
+        for clients in budgets:
+            if bare[f"c{clients}"]["median_ms"]:
+                floor[f"c{clients}"]["median_ratio_to_bare"] = round(
+                    floor[f"c{clients}"]["median_ms"] / bare[f"c{clients}"]["median_ms"], 2
+                )
     return figures
+
+
+def page_weight_figures(port, session, path) -> dict:
+    """Bytes Chromium transfers for the task list, first visit (empty cache) and repeat visit."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.page_weight import measure
+
+    base = f"http://127.0.0.1:{port}"
+    cookies = [{"name": k, "value": v, "url": base} for k, v in session.cookies.items()]
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            return measure(browser, base, path, cookies)
+        finally:
+            browser.close()
 
 
 def run_load(port, path, session, clients, count, seconds):
@@ -632,8 +785,18 @@ def run_load(port, path, session, clients, count, seconds):
 # ---------------------------------------------------------------------------------- reporting
 def verdicts(results) -> list[dict]:
     rows = []
+    pages = results.get("pages", {})
+    bare_ratio = pages.get("floor", {}).get("c1", {}).get("median_ratio_to_bare")
+    if bare_ratio is not None:
+        rows.append(
+            {
+                "figure": "Sign-in page (signed out) median at 1 client within 2x the bare Django view",
+                "value": f"{bare_ratio}x",
+                "met": bare_ratio <= TARGETS["floor_to_bare_ratio"],
+            }
+        )
     for key, label, _ in PAGES:
-        page = results["pages"].get(key)
+        page = pages.get(key)
         if not page:
             continue
         ratio = page["c1"].get("median_ratio_to_floor")
@@ -644,12 +807,33 @@ def verdicts(results) -> list[dict]:
                 "met": ratio is not None and ratio <= TARGETS["page_median_ratio"],
             }
         )
-        p95 = page["c16"]["p95_ms"]
+        share = page["c16"].get("throughput_share_of_floor")
+        p95_ratio = page["c16"].get("p95_ratio_to_floor")
         rows.append(
             {
-                "figure": f"{label}: p95 under 150 ms at 16 clients",
-                "value": f"{p95} ms",
-                "met": p95 is not None and p95 < TARGETS["page_p95_ms_16"],
+                "figure": f"{label}: at 16 clients, throughput at least a third of the floor's and p95 within 3x "
+                "the floor's",
+                "value": f"{share} of the floor's req/s, p95 {p95_ratio}x",
+                "met": share is not None
+                and p95_ratio is not None
+                and share >= TARGETS["page_throughput_share_16"]
+                and p95_ratio <= TARGETS["page_p95_ratio_16"],
+            }
+        )
+    weight = results.get("page_weight")
+    if weight:
+        rows.append(
+            {
+                "figure": "Task list, first visit in Chromium: under 150 KB transferred",
+                "value": f"{weight['first_visit_bytes'] / 1024:.1f} KB",
+                "met": weight["first_visit_bytes"] < weight["first_visit_budget"],
+            }
+        )
+        rows.append(
+            {
+                "figure": "Task list, repeat visit in Chromium: under 20 KB transferred",
+                "value": f"{weight['repeat_visit_bytes'] / 1024:.1f} KB",
+                "met": weight["repeat_visit_bytes"] < weight["repeat_visit_budget"],
             }
         )
     counts = results.get("query_counts", {})
@@ -677,9 +861,20 @@ def verdicts(results) -> list[dict]:
         for night, key in (("first night", "ratio"), ("next night", "ratio_again")):
             rows.append(
                 {
-                    "figure": f"Award expiry sweep ({night}) within 1.5x one UPDATE",
+                    "figure": f"Award lapse sweep ({night}, {expiry.get('awards', 0):,} awards) within 1.5x one UPDATE",
                     "value": f"{expiry[key]}x" if expiry.get("measured") else "not measured",
                     "met": bool(expiry.get("measured")) and expiry[key] <= TARGETS["sweep_ratio"],
+                }
+            )
+    reminders = results.get("reminder_sweep")
+    if reminders:
+        for night, key in (("first night", "ratio"), ("next night", "ratio_again")):
+            rows.append(
+                {
+                    "figure": f"Award expiry reminder sweep ({night}, {reminders['awards']:,} awards) within 1.5x "
+                    "one equivalent SELECT",
+                    "value": f"{reminders[key]}x",
+                    "met": reminders[key] is not None and reminders[key] <= TARGETS["sweep_ratio"],
                 }
             )
     upload = results.get("upload")
@@ -695,7 +890,7 @@ def verdicts(results) -> list[dict]:
     if pdf_result:
         rows.append(
             {
-                "figure": "Portfolio PDF (200 evidence items) under 3 s",
+                "figure": "Portfolio PDF (200 evidence items) under 1.5 s",
                 "value": f"{pdf_result['portfolio_pdf_s']} s",
                 "met": pdf_result["portfolio_pdf_s"] < TARGETS["pdf_seconds"],
             }
@@ -704,37 +899,40 @@ def verdicts(results) -> list[dict]:
 
 
 READING = [
+    "Where the time went, issue 20 (before/after, profiled in-process with cProfile; CPU per request "
+    "with the test client, best of 3 x 200, on the loaded machine): the **sign-in page** was 5.6 ms, "
+    "of which `{% crispy form %}` was about half (crispy's layout objects, field templates and the "
+    "widget renderer for two fields, and a second CSRF token); written out in GOV.UK markup it is "
+    "2.9 ms, beside 0.55 ms for the bare view. What is left is Django's template engine walking "
+    "base.html (about 0.45 ms on its own: the header, navigation and footer, six `{% url %}` and "
+    "three `{% static %}`), the CSRF token and the auth/messages context; middleware removed one at a "
+    "time changed nothing beyond noise.",
+    "Where the time went: the **portfolio PDF** was WeasyPrint laying out 200 small tables (one per "
+    "evidence item, auto layout): `layout/table.py` and `resolve_percentages` were most of the "
+    "profile, measuring every cell's content width. One fixed-layout table per criterion with set "
+    "column widths: 32.5 s to 10.1 s for the same 200 items on the machine as loaded at 11:05 "
+    "(load average 12), 42 pages to 34; about 3x less work. No web fonts were used before or now.",
+    "Where the time went: the **admin dashboard** computed every figure (coverage by phase and "
+    "district over every school, the expiry forecast, the decision times) on every request; now "
+    "`insight.dashboard.dashboard_cached` reuses them until an audited change or 60 s, so a "
+    "repeat view costs one indexed query (the newest audit id) plus the session's.",
+    "Where the time went: the **award lapse** locked and read the due awards with their schools, "
+    "updated them by id and inserted the audit rows (three statements and a Python object per "
+    "award); on PostgreSQL it is now one statement (UPDATE ... RETURNING feeding the audit INSERT). "
+    "The **expiry reminder sweep** queued a task for every award in the reminder window every night "
+    "(each locking its row to find nothing to send); it now selects only awards whose latest stage "
+    "is unrecorded, in one SELECT.",
+    "Page weight: HTML is gzipped (HTML only, `accreditation.middleware.HTMLGZipMiddleware`), static "
+    "files are hashed and immutable, the JS module import now points at the hashed GOV.UK Frontend "
+    "bundle; a repeat visit transfers the page alone.",
     "Fixed while building this (issue 9): the meeting page read attendance and conflicts once per agenda "
-    "item and each decision's recorder separately (190 queries for 30 items, 371 ms at 1 client on the "
-    "small data; now 14 queries, `validation.selectors.minutes_for_meeting` and "
-    "`validation.permissions.decision_checker`); the task list fetched every linked item's criteria it "
-    "never shows (now only the dates, `portfolios.selectors.task_list`; 59 ms to 39 ms in-process).",
-    "The evidence library read every column of 200 items, their uploaders, and iterated each item's "
-    "criteria through a related manager (a queryset built per row); it now reads only the columns its table "
-    "shows and the criterion numbers into a plain list per item (`portfolios.selectors.evidence_for_school`): "
-    "50 to 39 ms in-process at 200 items. What is left of the library and the task list is Django template "
-    "rendering and model instances for 200 items plus 11 queries: no small fix reaches 3x a 5 ms floor. "
-    "Paging the library (say 50 a page) or a cached fragment per item would; both change what people see, "
-    "so they are left for a decision.",
-    "p95 at 16 clients: 2 sync workers serve 2 requests at once and the load generator and PostgreSQL "
-    "share the same 2 cores, so 16 clients queue about 8 deep: p95 is roughly 8 times the single-client "
-    "time. Under 150 ms at 16 clients needs pages near 15 ms or more cores/workers; even the floor's "
-    "p95 at 16 clients is far above its median.",
-    "The portfolio PDF is WeasyPrint laying out 42 pages: the portal's part (queries and the template) is "
-    "the difference from WeasyPrint alone, about 10%. Under 3 s would need a shorter document (the "
-    "evidence as a table rather than a block per item) or a faster renderer.",
-    "The award lapse sweep (`validation.awards_jobs.awards_lapse`) locks and reads the due rows once, "
-    "updates them in one statement and writes its audit entries (one per award) with one bulk INSERT "
-    "(`accreditation.audit.record_many`); it used to write them one INSERT at a time (21.5x the statement "
-    "with 79 awards). It still does more than the bare UPDATE it is compared with (the lock, the read and "
-    "the audit rows), which is its ratio; `tests/test_query_counts.py` pins that its queries do not grow "
-    "with the number of awards.",
-    "Two full runs minutes apart differed by up to 2-3x in absolute page times (load average 5-6 from other "
-    "suites); the ratios are steadier but not immune.",
-    "The admin dashboard and the award lapse sweep were being built by other engineers during this work; "
-    "their figures are a snapshot.",
-    "Noise: other engineers' test suites were running on the same 2 cores (see the load averages); rerun "
-    "for figures to quote.",
+    "item and each decision's recorder separately (190 queries for 30 items; now 14), the task list "
+    "fetched every linked item's criteria it never shows, the library read every column of its items.",
+    "16 clients: 2 sync workers serve 2 requests at once and the load generator and PostgreSQL share "
+    "the same 2 cores, so 16 clients queue about 8 deep; the targets are ratios to the floor's own "
+    "figures at 16 clients (throughput share and p95), not absolute times.",
+    "Two full runs minutes apart differed by up to 2-3x in absolute page times when other engineers' "
+    "suites were running (see the load averages); the ratios are steadier but not immune.",
 ]
 
 
@@ -769,11 +967,14 @@ def write_markdown(results, path: Path):
         "## Pages",
         "",
         f"The floor is `{results['pages']['floor']['path']}` (signed out): the same server, middleware and "
-        "base template with a two-field form and nothing else. " + results.get("dashboard_note", ""),
+        "base template with a two-field form and nothing else. The second floor, the bare Django view, is "
+        "`/floor/` on a second gunicorn started with the same command and the portal's settings minus its "
+        "apps and their middleware (`benchmarks/floor_settings.py`); the two floors are measured side by side "
+        "before and after the pages (the lower median kept). " + results.get("dashboard_note", ""),
         "",
         "| page | as | median 1 client | p95 1 client | req/s 1 client | median 16 | p95 16 | req/s 16 | "
-        "median / floor (1 client) | queries |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "median / floor (1 client) | p95 / floor (16) | req/s share of floor (16) | queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     counts = results.get("query_counts", {}).get("by_size", {})
     first_size = next(iter(counts.values()), {})
@@ -783,7 +984,8 @@ def write_markdown(results, path: Path):
         out.append(
             f"| {page['label']} (`{page['path']}`) | {page['as']} | {c1['median_ms']} ms | {c1['p95_ms']} ms | "
             f"{c1['throughput_rps']} | {c16['median_ms']} ms | {c16['p95_ms']} ms | {c16['throughput_rps']} | "
-            f"{c1.get('median_ratio_to_floor', '1.0 (floor)')} | {queries} |"
+            f"{c1.get('median_ratio_to_floor', floor_cell(key, c1))} | {c16.get('p95_ratio_to_floor', '')} | "
+            f"{c16.get('throughput_share_of_floor', '')} | {queries} |"
         )
     if counts:
         sizes = list(counts)
@@ -792,6 +994,28 @@ def write_markdown(results, path: Path):
         for key in first_size:
             out.append(f"| {key} | " + " | ".join(str(counts[s].get(key, {}).get("queries", "")) for s in sizes) + " |")
         out += ["", "Counted in-process with Django's test client (second request) against each database."]
+    weight = results.get("page_weight")
+    if weight:
+        out += [
+            "",
+            "## Page weight (Chromium)",
+            "",
+            f"The task list (`{weight['path']}`) as the lead, opened in headless Chromium against the same "
+            "gunicorn: bytes on the wire from the DevTools protocol (`encodedDataLength`, headers included; "
+            "`benchmarks/page_weight.py`). First visit with an empty cache "
+            f"**{weight['first_visit_bytes'] / 1024:.1f} KB** (budget 150 KB), repeat visit "
+            f"**{weight['repeat_visit_bytes'] / 1024:.1f} KB** (budget 20 KB).",
+            "",
+            "| visit | resource | status | encoding | cache-control | bytes |",
+            "|---|---|---:|---|---|---:|",
+        ]
+        for visit in ("first_visit", "repeat_visit"):
+            for r in weight[visit]:
+                name = r["url"].split("127.0.0.1", 1)[-1].split(":", 1)[-1].split("/", 1)[-1]
+                out.append(
+                    f"| {visit.replace('_', ' ')} | `/{name}` | {r.get('status')} | {r.get('encoding') or '-'} | "
+                    f"{r.get('cache_control') or '-'} | {r['bytes']:,} |"
+                )
     sweep = results.get("stale_sweep")
     if sweep:
         out += [
@@ -827,6 +1051,21 @@ def write_markdown(results, path: Path):
                 f"{expiry['due_to_lapse']:,} of them past their expiry and waiting for it. The statement to "
                 f"compare with: `{EXPIRY_SQL}`."
             )
+    reminders = results.get("reminder_sweep")
+    if reminders:
+        out += [
+            "",
+            "## Award expiry reminder sweep",
+            "",
+            f"`validation.awards_jobs.awards_needing_a_reminder` over {reminders['awards']:,} awards "
+            f"({reminders['in_window']:,} in the six-month window): which awards get a reminder task tonight, "
+            f"beside one SELECT returning the same ids (same answer: {'yes' if reminders['agree'] else '**no**'}; "
+            f"best of {reminders['repeat']}). First night (nothing recorded, {reminders['queued_first_night']:,} "
+            f"queued): {reminders['service_s']} s beside {reminders['sql_s']} s, **{reminders['ratio']}x**; next "
+            f"night (every latest stage recorded, none queued): {reminders['service_again_s']} s beside "
+            f"{reminders['sql_again_s']} s, **{reminders['ratio_again']}x**. Before issue 20 the sweep queued a "
+            "task for every award in the window every night, each locking its row to find nothing to send.",
+        ]
     upload = results.get("upload")
     if upload:
         out += [
@@ -854,6 +1093,12 @@ def write_markdown(results, path: Path):
     out += scale_out_markdown(results.get("scale_out"))
     out += ["", "## Reading these figures", ""] + [f"- {n}" for n in [*results.get("notes", []), *READING]]
     path.write_text("\n".join(out) + "\n")
+
+
+def floor_cell(key, c1) -> str:
+    if key == "floor":
+        return f"1.0 (floor; {c1.get('median_ratio_to_bare', '?')}x the bare view)"
+    return "(second floor)" if key == "bare_floor" else ""
 
 
 def scale_out_markdown(so) -> list[str]:
@@ -926,15 +1171,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument("--sweep-repeat", type=int, default=1, help="runs of each sweep (median)")
-    parser.add_argument("--skip", action="append", default=[], choices=["pages", "sweeps", "upload", "pdf"])
+    parser.add_argument("--skip", action="append", default=[], choices=["pages", "sweeps", "upload", "pdf", "weight"])
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from results.json")
     parser.add_argument("--query-counts", action="store_true", help=argparse.SUPPRESS)  # internal
     parser.add_argument("--dashboard", default="/dashboard/", help=argparse.SUPPRESS)
+    parser.add_argument("--award-sweeps", action="store_true", help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
 
     if args.report_only:
         here = Path(__file__).resolve().parent
         write_markdown(json.loads((here / "results.json").read_text()), here / "RESULTS.md")
+        return
+    if args.award_sweeps:  # a child process: the award sweeps against DATABASE_URL (national), print JSON
+        django_setup()
+        print(json.dumps({"lapse": expiry_sweep_figures(), "reminders": reminder_sweep_figures()}, default=str))
         return
     if args.query_counts:  # a child process: count queries against DATABASE_URL, print JSON
         django_setup()
@@ -949,7 +1199,7 @@ def main():
     url = database_url(args.scale)
     env = production_env(url, static_root, media_root)
     other_scale = "small" if args.scale == "full" else None
-    process = None
+    process = bare_process = None
     try:
         seeded = prepare(args.scale, env)
         if seeded:
@@ -984,6 +1234,13 @@ def main():
         log(f"Starting gunicorn (2 sync workers) on 127.0.0.1:{port}")
         log_path = Path(static_root) / "gunicorn.log"
         process = start_gunicorn(gunicorn_env, port, log_path)
+        bare_port = free_port()
+        log(f"Starting the bare floor's gunicorn (same command, benchmarks.floor_settings) on 127.0.0.1:{bare_port}")
+        bare_process = start_gunicorn(
+            dict(gunicorn_env, DJANGO_SETTINGS_MODULE="benchmarks.floor_settings"),
+            bare_port,
+            Path(static_root) / "gunicorn-floor.log",
+        )
 
         from benchmarks.loadgen import Session, sign_in
 
@@ -1011,7 +1268,12 @@ def main():
 
         if "pages" not in args.skip:
             log("Pages (1 and 16 clients)")
-            results["pages"] = page_figures(port, sessions, paths, quick=args.scale == "small")
+            results["pages"] = page_figures(port, sessions, paths, quick=args.scale == "small", bare_port=bare_port)
+        stop_gunicorn(bare_process)
+        bare_process = None
+        if "weight" not in args.skip:
+            log("Page weight of the task list in Chromium (first and repeat visit)")
+            results["page_weight"] = page_weight_figures(port, sessions["lead"], paths["task_list"])
         log("Queries per page at two data sizes")
         by_size = {}
         for scale_name, scale_env in envs.items():
@@ -1050,10 +1312,25 @@ def main():
         if "sweeps" not in args.skip:
             log("Stale-evidence sweep (first and next night)")
             results["stale_sweep"] = sweep_figures(args.sweep_repeat)
-            log("Award expiry sweep")
-            results["expiry_sweep"] = expiry_sweep_figures()
+            log("Award lapse and reminder sweeps at national scale (50,000 awards)")
+            national = production_env(database_url("national"), static_root, media_root)
+            prepare("national", national)
+            swept = subprocess.run(  # noqa: S603 - this script, fixed arguments
+                [PYTHON, __file__, "--award-sweeps"],
+                env=national,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if swept.returncode == 0:
+                figures = json.loads(swept.stdout.strip().splitlines()[-1])
+                results["expiry_sweep"], results["reminder_sweep"] = figures["lapse"], figures["reminders"]
+            else:
+                results["notes"].append(f"The award sweeps at national scale failed: {swept.stderr[-500:]}")
     finally:
         stop_gunicorn(process)
+        stop_gunicorn(bare_process)
         shutil.rmtree(static_root, ignore_errors=True)
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["duration_s"] = round(time.perf_counter() - started, 1)

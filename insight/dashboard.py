@@ -195,6 +195,31 @@ def dashboard(as_of: date) -> dict:
     }
 
 
+# How long the dashboard's figures are reused at most. Issue 20: the dashboard computes nothing
+# per request that it can reuse. A short cache with explicit invalidation: the key holds the
+# newest audit entry's id, and every change the figures count (a registration decided, an
+# application submitted, a meeting, a decision released, an award granted or lapsed) is written
+# by a service that records an audit entry, so the next view recomputes at once; the TTL bounds
+# anything unaudited (a public registration waiting), and the day is in the key too.
+DASHBOARD_CACHE_SECONDS = 60
+
+
+def dashboard_cached(as_of: date) -> dict:
+    """`dashboard(as_of)`, reused until an audited change or DASHBOARD_CACHE_SECONDS (one indexed
+    query when reused)."""
+    from django.core.cache import cache
+
+    from accreditation.models import AuditEvent
+
+    newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = f"dashboard:v1:{as_of.isoformat()}:{newest}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(as_of)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
+
+
 # CSV exports ---------------------------------------------------------------------------------
 # Each returns (file name, header, rows); rows is a generator over .iterator(), so a download of
 # any size streams through accreditation.csv_export.csv_response without being built in memory.

@@ -50,7 +50,7 @@ def _charts(data):
 @require_GET
 @admin_required
 def dashboard(request):
-    data = figures.dashboard(timezone.localdate())
+    data = figures.dashboard_cached(timezone.localdate())
     advice = advice_selectors.open_requests()
     return render(
         request, "insight/dashboard/dashboard.html", {**data, "charts": _charts(data), "advice_requests": advice}

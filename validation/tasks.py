@@ -59,7 +59,7 @@ def sweep_award_expiry(*, as_of: str | None = None):
 
     day = _day(as_of)
     lapsed = awards_jobs.awards_lapse(as_of=day)
-    due = list(awards_jobs.awards_due_a_reminder(as_of=day).values_list("pk", flat=True))
+    due = awards_jobs.awards_needing_a_reminder(as_of=day)
     for award_id in due:
         send_award_expiry_reminder.delay(award_id=award_id, as_of=day.isoformat())
     logger.info("Award expiry %s: %s lapsed, %s award(s) to check for a reminder", day, lapsed, len(due))

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from accreditation.tests.factories import AdminFactory, UserFactory
@@ -186,7 +187,30 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, django_assert
         with django_assert_max_num_queries(25) as small:
             assert admin_client.get(reverse("insight:dashboard")).status_code == 200
         _grow(12)
+        # The factories write no audit entry, which is what tells the dashboard's cache that the
+        # figures changed (services always do): forget the cached figures as such a change would.
+        cache.clear()
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = admin_client.get(reverse("insight:dashboard"))
     assert response.status_code == 200
     assert response.context["forecast"].within_12_months > 2
+
+
+def test_dashboard_figures_are_reused_until_an_audited_change(client, django_assert_max_num_queries):
+    """Issue 20: the figures are cached (insight.dashboard.dashboard_cached); an audit entry,
+    which every service that changes them writes, makes the next view recompute."""
+    from accreditation import audit
+
+    _grow(2)
+    with time_machine.travel(datetime.datetime(2027, 1, 15, 12, tzinfo=datetime.UTC), tick=True):
+        login(client, AdminFactory())
+        with django_assert_max_num_queries(25) as computed:
+            first = client.get(reverse("insight:dashboard"))
+        with django_assert_max_num_queries(len(computed.captured_queries) - 5):  # reused: far fewer
+            again = client.get(reverse("insight:dashboard"))
+        assert again.context["forecast"] == first.context["forecast"]
+        _grow(12)
+        assert client.get(reverse("insight:dashboard")).context["forecast"] == first.context["forecast"]
+        audit.record(actor=None, action="school.changed", target=SchoolFactory())
+        fresh = client.get(reverse("insight:dashboard"))
+    assert fresh.context["forecast"].within_12_months > first.context["forecast"].within_12_months

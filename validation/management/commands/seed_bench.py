@@ -68,6 +68,10 @@ URN_BASE = 800000
 SCALES = {
     "full": {"schools": 5000, "evidence": 200, "applications": 600, "awards": 1500},
     "small": {"schools": 500, "evidence": 20, "applications": 60, "awards": 150},
+    # National: England has about 20,000 schools; 50,000 awards is every one of them accredited
+    # about two and a half times over. For the award lapse and expiry reminder sweeps (issue 20),
+    # so a couple of evidence items per school.
+    "national": {"schools": 51000, "evidence": 2, "applications": 600, "awards": 50000},
 }
 TREES = ["Oak", "Ash", "Elm", "Beech", "Holly"]
 KINDS = ["Primary", "Academy", "Infant", "Junior"]
