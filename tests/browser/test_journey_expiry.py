@@ -58,8 +58,9 @@ def test_expiry_reminder_then_lapse(page, time_machine):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(page, world.users["lead"].email)
     page.goto(link)
-    expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
-    expect(page.get_by_role("heading", name="Earlier applications")).to_be_visible()
+    # The reminder links straight into the renewal (issue 17); this school already has a draft.
+    expect(page.get_by_role("heading", name="Start a renewal")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to the application")).to_be_visible()
     assert_accessible(page)
 
     # After the expiry date the award lapses: off the register, and the certificate is not current.
