@@ -80,9 +80,14 @@ class TestMeetingForm:
         assert 'type="date"' not in body and 'name="information_due_on_0"' in body
 
 
+@pytest.fixture
+def on_20_october(time_machine):
+    """The clock set before anyone signs in (a later jump would end the session, whatever today is)."""
+    time_machine.move_to(date(2026, 10, 20), tick=False)
+
+
 class TestPastMeetings:
-    def test_a_past_planned_meeting_prompts_to_record_attendance_and_mark_it_held(self, admin_client, time_machine):
-        time_machine.move_to(date(2026, 10, 20), tick=False)
+    def test_a_past_planned_meeting_prompts_to_record_attendance_and_mark_it_held(self, on_20_october, admin_client):
         past = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
         future = MeetingFactory(date=date(2026, 11, 25), submission_cutoff=date(2026, 11, 4))
         held = MeetingFactory(date=date(2026, 9, 30), submission_cutoff=date(2026, 9, 9), status=Meeting.Status.HELD)
@@ -101,8 +106,7 @@ class TestPastMeetings:
         future_detail = admin_client.get(reverse("validation:meeting", args=[future.pk])).content.decode()
         assert "has passed" not in future_detail
 
-    def test_validators_get_the_attendance_prompt_without_the_admin_change_link(self, member_client, time_machine):
-        time_machine.move_to(date(2026, 10, 20), tick=False)
+    def test_validators_get_the_attendance_prompt_without_the_admin_change_link(self, on_20_october, member_client):
         past = MeetingFactory(date=date(2026, 10, 7), submission_cutoff=date(2026, 9, 16))
         body = member_client.get(reverse("validation:meetings")).content.decode()
         assert reverse("validation:attendance", args=[past.pk]) in body
