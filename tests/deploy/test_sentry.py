@@ -69,6 +69,7 @@ def test_an_unhandled_error_and_a_failed_task_reach_sentry_without_personal_data
         SECRET_KEY="sentry-test-" + "k" * 40,
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
+        CLAMAV_SOCKET=str(tmp_path / "no-clamd.sock"),  # production needs one set; nothing is uploaded here
         DATABASE_URL=f"sqlite:///{tmp_path / 'sentry.sqlite3'}",
         SENTRY_DSN=f"http://publickey@127.0.0.1:{RECEIVER_PORT}/42",
         SENTRY_ENVIRONMENT="ci",
