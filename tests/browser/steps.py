@@ -94,3 +94,24 @@ def build_and_submit_portfolio(page, school_name):
     expect(page.get_by_text("Application submitted.")).to_be_visible()
     assert_accessible(page)
     assert Application.objects.get(school__name=school_name).state == Application.State.SUBMITTED
+
+
+def fill_date_iso(page, name, iso):
+    """Type a date into a GOV.UK date input (day, month and year boxes), as a person would."""
+    year, month, day = iso.split("-")
+    page.locator(f"#id_{name}_0").fill(str(int(day)))
+    page.locator(f"#id_{name}_1").fill(str(int(month)))
+    page.locator(f"#id_{name}_2").fill(year)
+
+
+def release(page, opening):
+    page.goto("/")
+    page.get_by_role("link", name=re.compile(r"^Hillside Primary: ")).click()
+    expect(page.get_by_role("heading", name="Feedback letter: Hillside Primary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Opening").fill(opening)
+    page.get_by_role("button", name="Save wording").click()
+    expect(page.locator("#letter-preview")).to_contain_text(opening)
+    page.get_by_role("button", name="Release the feedback").click()
+    expect(page.get_by_text(re.compile("Feedback released to Hillside Primary"))).to_be_visible()
+    assert_accessible(page)

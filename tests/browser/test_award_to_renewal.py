@@ -21,11 +21,11 @@ from schools.tests.factories import LeadFactory, MembershipFactory
 from validation import services
 from validation.models import Award, Team
 from validation.tests.factories import GroupMemberFactory, MeetingFactory
-from validation.tests.test_award_to_renewal import academic_year, add_evidence, at, fill
+from validation.tests.helpers import academic_year, add_evidence, at, fill
 
 from .axe import assert_accessible
 from .helpers import sign_in
-from .test_validation_decisions import fresh_page, release  # noqa: F401 - shared fixture and step
+from .steps import release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def review_all(item, comment=""):
         )
 
 
-def test_from_two_areas_to_an_action_plan_and_a_renewal_that_loses_no_months(fresh_page):  # noqa: F811
+def test_from_two_areas_to_an_action_plan_and_a_renewal_that_loses_no_months(fresh_page):
     ensure_criteria()
     with time_machine.travel(at(date(2026, 9, 2)), tick=True) as clock:
         teams = {t.slug: t for t in Team.objects.all()}
@@ -181,7 +181,7 @@ def test_from_two_areas_to_an_action_plan_and_a_renewal_that_loses_no_months(fre
         assert_accessible(public)
 
 
-def test_badge_and_verification_turn_expired_on_the_lapse_date(fresh_page):  # noqa: F811
+def test_badge_and_verification_turn_expired_on_the_lapse_date(fresh_page):
     ensure_criteria()
     with time_machine.travel(at(date(2026, 9, 2)), tick=True) as clock:
         teams = {t.slug: t for t in Team.objects.all()}
@@ -221,7 +221,7 @@ def test_badge_and_verification_turn_expired_on_the_lapse_date(fresh_page):  # n
         assert_accessible(page)
 
 
-def test_a_person_in_two_schools_sees_each_schools_work_only_while_working_as_it(fresh_page):  # noqa: F811
+def test_a_person_in_two_schools_sees_each_schools_work_only_while_working_as_it(fresh_page):
     ensure_criteria()
     abbey = LeadFactory(school__name="Abbey Primary", user__email="mo@federation.example.org")
     brook = MembershipFactory(school__name="Brook Junior", user=abbey.user)

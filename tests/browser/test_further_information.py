@@ -20,13 +20,13 @@ from validation.tests.helpers import decide, review_all
 
 from .axe import assert_accessible
 from .helpers import sign_in
-from .test_validation_decisions import fill_date, fresh_page  # noqa: F401
+from .steps import fill_date_iso
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
 
 
-def test_school_sees_the_request_and_admin_gives_a_new_date(fresh_page):  # noqa: F811
+def test_school_sees_the_request_and_admin_gives_a_new_date(fresh_page):
     ensure_criteria()
     with time_machine.travel(datetime(2026, 9, 2, 9, tzinfo=LONDON), tick=False):
         for n, team in enumerate(Team.objects.all()[:3]):
@@ -61,7 +61,7 @@ def test_school_sees_the_request_and_admin_gives_a_new_date(fresh_page):  # noqa
         page.get_by_role("link", name="Hillside Primary").first.click()
         expect(page.get_by_role("heading", name="Give the school a new date")).to_be_visible()
         assert_accessible(page)
-        fill_date(page, "due_on", "2026-12-01")
+        fill_date_iso(page, "due_on", "2026-12-01")
         page.get_by_role("button", name="Set the new date").click()
         expect(page.get_by_text("Hillside Primary has been emailed the new date: 1 December 2026.")).to_be_visible()
         assert_accessible(page)

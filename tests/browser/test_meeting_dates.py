@@ -21,13 +21,13 @@ from validation.tests.factories import GroupMemberFactory, MeetingFactory
 
 from .axe import assert_accessible
 from .helpers import sign_in
-from .test_validation_decisions import fill_date, fresh_page  # noqa: F401
+from .steps import fill_date_iso
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
 
 
-def test_a_moved_meeting_shows_its_new_date_everywhere(fresh_page):  # noqa: F811
+def test_a_moved_meeting_shows_its_new_date_everywhere(fresh_page):
     ensure_criteria()
     with time_machine.travel(datetime(2026, 9, 2, 9, tzinfo=LONDON), tick=True):
         teams = list(Team.objects.all()[:3])
@@ -46,7 +46,7 @@ def test_a_moved_meeting_shows_its_new_date_everywhere(fresh_page):  # noqa: F81
         sign_in(page, admin.email, check_accessibility=False)
         page.goto(f"/meetings/{meeting.pk}/edit/")
         assert_accessible(page)
-        fill_date(page, "date", "2026-10-14")
+        fill_date_iso(page, "date", "2026-10-14")
         page.get_by_role("button", name="Save meeting").click()
         expect(page.get_by_text("Validating group meeting, 14 October 2026 has been updated.")).to_be_visible()
         assert_accessible(page)

@@ -27,16 +27,9 @@ from validation.tests.factories import GroupMemberFactory
 
 from .axe import assert_accessible
 from .helpers import sign_in
+from .steps import fill_date_iso, release
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fill_date(page, name, iso):
-    """Type a date into a GOV.UK date input (day, month and year boxes), as a person would."""
-    year, month, day = iso.split("-")
-    page.locator(f"#id_{name}_0").fill(str(int(day)))
-    page.locator(f"#id_{name}_1").fill(str(int(month)))
-    page.locator(f"#id_{name}_2").fill(year)
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,22 +37,6 @@ LONDON = ZoneInfo("Europe/London")
 
 def at(day: date, hour=9):
     return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
-
-
-@pytest.fixture
-def fresh_page(browser, live_server):
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
 
 
 def review_in_browser(page, member, recommendation):
@@ -104,7 +81,7 @@ def hold_meeting(page, admin, meeting, members, outcome, further=None):
         page.get_by_label(outcome, exact=True).check()
         page.get_by_label("3. ", exact=False).check()
         page.get_by_label("Further information needed", exact=True).fill(further)
-        fill_date(page, "information_due_on", (meeting.date + timedelta(days=28)).isoformat())
+        fill_date_iso(page, "information_due_on", (meeting.date + timedelta(days=28)).isoformat())
     page.get_by_label("Strengths").fill("Pupils' voice runs through the policy.")
     page.get_by_label("Areas for future consideration").fill("Involve parents in the annual review.")
     page.get_by_role("button", name="Record decision").click()
@@ -112,19 +89,6 @@ def hold_meeting(page, admin, meeting, members, outcome, further=None):
     assert_accessible(page)
     minutes = page.request.get(f"/meetings/{meeting.pk}/minutes.pdf")
     assert minutes.status == 200 and minutes.body().startswith(b"%PDF")
-
-
-def release(page, opening):
-    page.goto("/")
-    page.get_by_role("link", name=re.compile(r"^Hillside Primary: ")).click()
-    expect(page.get_by_role("heading", name="Feedback letter: Hillside Primary")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Opening").fill(opening)
-    page.get_by_role("button", name="Save wording").click()
-    expect(page.locator("#letter-preview")).to_contain_text(opening)
-    page.get_by_role("button", name="Release the feedback").click()
-    expect(page.get_by_text(re.compile("Feedback released to Hillside Primary"))).to_be_visible()
-    assert_accessible(page)
 
 
 def test_from_schedule_to_certificate(fresh_page):

@@ -2,7 +2,7 @@
 lost, a kite mark that stays true. Built through the real services, on pinned dates."""
 
 import re
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -18,26 +18,17 @@ from accreditation.tests.helpers import login
 from portfolios import services as portfolio_services
 from portfolios.action_plans import services as plan_services
 from portfolios.models import Action, Application, PlanReview
-from portfolios.tests.factories import pdf_upload
 from schools.tests.factories import LeadFactory
 from validation import selectors, services
 from validation.awards_jobs import awards_lapse
 from validation.models import Award, Team
+from validation.tests.helpers import academic_year, add_evidence, at, fill
 
 from .factories import GroupMemberFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 TWO_AREAS = "Involve parents in reviewing the policy\n- Train lunchtime supervisors in responding to bullying"
-
-
-def at(day, hour=10):
-    return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
-
-
-def academic_year(day):
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{str(start + 1)[2:]}"
 
 
 def meeting_on(day, cutoff):
@@ -53,37 +44,6 @@ def people():
         GroupMemberFactory(team=teams["school-governance"]),
     ]
     return {"admin": AdminFactory(), "members": members, "lead": LeadFactory(school__name="Hillside Primary")}
-
-
-def add_evidence(lead, title, produced_on):
-    [item] = portfolio_services.evidence_add_files(
-        school=lead.school,
-        actor=lead.user,
-        files=[pdf_upload(f"{title}.pdf")],
-        title=title,
-        produced_on=produced_on,
-        impact="Fewer incidents",
-        criteria=[],
-    )
-    return item
-
-
-def fill(application, lead, items):
-    for response in application.responses.select_related("criterion"):
-        linked = list(response.evidence.all()) or items
-        portfolio_services.response_update(
-            response=response,
-            actor=lead.user,
-            self_evaluation=f"We meet criterion {response.criterion.number}.",
-            evidence=linked,
-        )
-    if application.is_renewal:
-        portfolio_services.application_update_renewal(
-            application=application,
-            actor=lead.user,
-            development_area=application.development_area or "Parents",
-            development_progress="Parents now sit on the action group.",
-        )
 
 
 def hear(clock, application, people, meeting, areas=TWO_AREAS, comment=""):
