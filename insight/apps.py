@@ -9,8 +9,10 @@ class InsightConfig(AppConfig):
     verbose_name = "Insight and reporting"
 
     def ready(self):
+        # Register the app's tasks in every process: its services queue some of them by name.
         from accreditation import home
 
+        from . import tasks  # noqa: F401
         from .home import admin_home_links, nav, scheme_admin_links
 
         home.register_nav(nav)

@@ -6,10 +6,12 @@ class PortfoliosConfig(AppConfig):
     verbose_name = "Portfolios and applications"
 
     def ready(self):
+        # Register the app's tasks in every process: its services queue some of them by name.
         from accreditation import home
         from schools.returns import uses as returns_uses
 
         from . import home as portfolio_home
+        from . import tasks  # noqa: F401
         from .returns_summary import returns_page_use
         from .surveys import home as survey_home
         from .training import home as training_home
