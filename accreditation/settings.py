@@ -30,7 +30,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. Generate one with: "
-            'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+            'python -c "import secrets; print(secrets.token_urlsafe(50))". '
+            "On a developer's machine set DEBUG=true instead (make run and make test do)."
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 elif not DEBUG and (
