@@ -413,6 +413,16 @@ class Command(BaseCommand):
         )
         return validation_services.decision_release(decision=decision, by=admin)
 
+    def heard_and_decided(self, *, application, meeting, admin, strengths, areas):
+        """The application listed on `meeting`, reviewed, the members present, the decision recorded
+        and released through the real services, and the meeting marked held."""
+        item = self.list_on(application=application, meeting=meeting, admin=admin)
+        self.reviews_in(item)
+        self.all_present(meeting, admin)
+        self.decided_and_released(item=item, admin=admin, strengths=strengths, areas=areas)
+        if meeting.status == Meeting.Status.PLANNED:
+            validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
+
     def accredited(self, today):
         """Brookfield, accredited at a meeting held last week: submitted six weeks ago, reviewed,
         attendance taken (so the minutes PDF says who attended), decided and released through the
@@ -431,11 +441,9 @@ class Command(BaseCommand):
             submitted_on=meeting.submission_cutoff - datetime.timedelta(days=14),
             impact="Pupils report bullying sooner and say staff act on it.",
         )
-        item = self.list_on(application=application, meeting=meeting, admin=admin)
-        self.reviews_in(item)
-        self.all_present(meeting, admin)
-        self.decided_and_released(
-            item=item,
+        self.heard_and_decided(
+            application=application,
+            meeting=meeting,
             admin=admin,
             strengths="Pupils lead the peer mentoring scheme; governors review incident data each term.",
             areas=(
@@ -443,8 +451,6 @@ class Command(BaseCommand):
                 "Train lunchtime supervisors in responding to bullying."
             ),
         )
-        if meeting.status == Meeting.Status.PLANNED:
-            validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
         return login
 
     def good_practice(self):
@@ -572,17 +578,13 @@ class Command(BaseCommand):
             submitted_on=meeting.submission_cutoff - datetime.timedelta(days=7),
             impact="Playtime buddies cut reported incidents by a third.",
         )
-        item = self.list_on(application=application, meeting=meeting, admin=admin)
-        self.reviews_in(item)
-        self.all_present(meeting, admin)
-        self.decided_and_released(
-            item=item,
+        self.heard_and_decided(
+            application=application,
+            meeting=meeting,
             admin=admin,
             strengths="A clear reporting route every pupil could describe.",
             areas="Bring the policy review cycle in line with the governors' calendar.",
         )
-        if meeting.status == Meeting.Status.PLANNED:
-            validation_services.meeting_update(meeting=meeting, by=admin, status=Meeting.Status.HELD)
         return login
 
     def incident_returns(self, today):
