@@ -23,8 +23,12 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 
 # Tasks run eagerly in tests; tests marked `worker` start a real worker against TEST_REDIS_URL.
 # CI passes Redis as CELERY_BROKER_URL; Celery would read that variable straight from the
-# environment over any setting, so it is taken out of the environment here.
-TEST_REDIS_URL = os.environ.pop("CELERY_BROKER_URL", "") or env.str("TEST_REDIS_URL", default="")
+# environment over any setting, so it is taken out of the environment here and kept as
+# TEST_REDIS_URL, which pytest-xdist's workers (started after this module is imported) inherit.
+_ci_broker = os.environ.pop("CELERY_BROKER_URL", "")
+if _ci_broker:
+    os.environ.setdefault("TEST_REDIS_URL", _ci_broker)
+TEST_REDIS_URL = env.str("TEST_REDIS_URL", default="")
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
