@@ -145,3 +145,24 @@ def test_templates_link_only_to_their_own_floor_or_below():
             if floor(target) > floor(owner) and f"{namespace}:{name}" not in site_pages:
                 upward.append(f"{path.relative_to(ROOT)} links to {namespace}:")
     assert upward == []
+
+
+def test_no_test_module_imports_another():
+    """Shared test code lives in factories, helpers and conftest, never in another test file: a
+    test file imported elsewhere runs its tests twice and hides what the helpers really are."""
+    offenders = []
+    for path in ROOT.rglob("test_*.py"):
+        if ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                leaf = node.module.rpartition(".")[2]
+            elif isinstance(node, ast.Import):
+                leaf = node.names[0].name.rpartition(".")[2]
+            else:
+                continue
+            if leaf.startswith("test_") or (
+                isinstance(node, ast.ImportFrom) and any(a.name.startswith("test_") for a in node.names)
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

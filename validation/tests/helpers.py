@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from accreditation.tests.factories import AdminFactory
 from portfolios import services as portfolio_services
-from portfolios.models import Criterion
+from portfolios.models import Application, CriteriaSet, Criterion
 from portfolios.tests.factories import complete_application, pdf_upload
 from schools.tests.factories import LeadFactory
 from validation import services
-from validation.models import Team
+from validation.models import AgendaItem, Award, Decision, Team
 
 from .factories import GroupMemberFactory, MeetingFactory
 
@@ -157,3 +157,21 @@ def fill(application, lead, items):
             development_area=application.development_area or "Parents",
             development_progress="Parents now sit on the action group.",
         )
+
+
+def grant(school, awarded_on: date) -> Award:
+    """An accredited decision at a meeting on `awarded_on`, and its award made by award_grant."""
+    application = Application.objects.create(
+        school=school, criteria_set=CriteriaSet.objects.get(is_current=True), state=Application.State.ACCREDITED
+    )
+    meeting = MeetingFactory(date=awarded_on, submission_cutoff=awarded_on - timedelta(days=21))
+    item = AgendaItem.objects.create(meeting=meeting, application=application, submitted_at=timezone.now())
+    decision = Decision.objects.create(
+        agenda_item=item,
+        meeting=meeting,
+        application=application,
+        outcome=Decision.Outcome.ACCREDITED,
+        strengths="Pupils are heard.",
+        areas_for_future="Involve parents more.",
+    )
+    return services.award_grant(decision=decision, by=None)

@@ -15,7 +15,6 @@ from accreditation.models import AuditEvent, SentNotice
 from accreditation.tests.factories import AdminFactory
 from portfolios import services as portfolio_services
 from portfolios.dates import add_months
-from portfolios.models import Application, CriteriaSet
 from portfolios.tests.factories import complete_application
 from schools.models import Membership
 from schools.tests.factories import LeadFactory, SchoolFactory
@@ -23,6 +22,7 @@ from validation import selectors, services, tasks
 from validation.models import AgendaItem, Award, Decision, Meeting, Review, Team
 
 from .factories import ConflictFactory, GroupMemberFactory, MeetingFactory
+from .helpers import grant
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -40,24 +40,6 @@ def at(day: date, hour=1, minute=30):
 def run(task, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
         return task.apply(kwargs=kwargs).get()
-
-
-def grant(school, awarded_on: date) -> Award:
-    """An accredited decision at a meeting on `awarded_on`, and its award made by award_grant."""
-    application = Application.objects.create(
-        school=school, criteria_set=CriteriaSet.objects.get(is_current=True), state=Application.State.ACCREDITED
-    )
-    meeting = MeetingFactory(date=awarded_on, submission_cutoff=awarded_on - timedelta(days=21))
-    item = AgendaItem.objects.create(meeting=meeting, application=application, submitted_at=timezone.now())
-    decision = Decision.objects.create(
-        agenda_item=item,
-        meeting=meeting,
-        application=application,
-        outcome=Decision.Outcome.ACCREDITED,
-        strengths="Pupils are heard.",
-        areas_for_future="Involve parents more.",
-    )
-    return services.award_grant(decision=decision, by=None)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from schools.tests.factories import SchoolFactory
 from validation import awards_jobs
 from validation.models import Award
 
-from .test_award_jobs import grant
+from .helpers import grant
 
 pytestmark = pytest.mark.django_db
 

@@ -250,7 +250,7 @@ class Command(BaseCommand):
         rng = self.rng
         columns = (
             "school_id, kind, title, description, produced_on, impact, url, file, original_name, size, sha256, "
-            "content_type, uploaded_by_id, uploaded_at, updated_at, stale_from"
+            "content_type, uploaded_by_id, uploaded_at, updated_at, stale_from, scan_state, scanned_at, scan_signature"
         )
         owners = [(sid, lid, per_school) for sid, lid in zip(self.school_ids, self.lead_ids, strict=True)]
         owners.append((self.bench_school.pk, None, BENCH_ITEMS))
@@ -268,10 +268,12 @@ class Command(BaseCommand):
                             kind, url, extra = "file", "", f"{name}\t{original}\t48213\t{digest}\t{ctype}"
                         else:
                             kind, url, extra = "link", "https://www.example.sch.uk/anti-bullying", "\t\t0\t\t"
+                        # Every seeded file has passed the virus check (links have nothing to scan).
+                        scan = "clean"
                         buffer.write(
                             f"{school_id}\t{kind}\tEvidence {n}: anti-bullying week {n % 40}\tWhat we did, for whom\t"
                             f"{produced}\tFewer incidents reported in the playground\t{url}\t{extra}\t{lead}\t"
-                            f"{now}\t{now}\t{stale[ago]}\n"
+                            f"{now}\t{now}\t{stale[ago]}\t{scan}\t{now}\t\n"
                         )
                     if buffer.tell() > 4_000_000:
                         copy.write(buffer.getvalue())
