@@ -204,15 +204,20 @@ def dashboard(as_of: date) -> dict:
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def dashboard_cached(as_of: date) -> dict:
-    """`dashboard(as_of)`, reused until an audited change or DASHBOARD_CACHE_SECONDS (one indexed
-    query when reused)."""
-    from django.core.cache import cache
-
+def dashboard_version(as_of: date) -> str:
+    """The version of the figures for `as_of`: the day and the newest audit entry (one indexed
+    query). The figures' cache and the page's fragment cache are both keyed on it."""
     from accreditation.models import AuditEvent
 
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    key = f"dashboard:v1:{as_of.isoformat()}:{newest}"
+    return f"dashboard:v1:{as_of.isoformat()}:{newest}"
+
+
+def dashboard_cached(as_of: date, version: str | None = None) -> dict:
+    """`dashboard(as_of)`, reused until an audited change or DASHBOARD_CACHE_SECONDS."""
+    from django.core.cache import cache
+
+    key = version or dashboard_version(as_of)
     data = cache.get(key)
     if data is None:
         data = dashboard(as_of)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.charts import Bar, bar_chart
@@ -50,11 +51,21 @@ def _charts(data):
 @require_GET
 @admin_required
 def dashboard(request):
-    data = figures.dashboard_cached(timezone.localdate())
-    advice = advice_selectors.open_requests()
-    return render(
-        request, "insight/dashboard/dashboard.html", {**data, "charts": _charts(data), "advice_requests": advice}
-    )
+    today = timezone.localdate()
+    version = figures.dashboard_version(today)
+    # The page caches its rendered figures under the figures' version ({% cache %} in the
+    # template), so on a repeat view neither the figures nor the charts are even loaded: both
+    # are lazy, evaluated at most once, only when a fragment is rendered afresh.
+    data = SimpleLazyObject(lambda: figures.dashboard_cached(today, version))
+    context = {
+        "as_of": today,
+        "version": version,
+        "cache_seconds": figures.DASHBOARD_CACHE_SECONDS,
+        "figures": data,
+        "charts": SimpleLazyObject(lambda: _charts(data)),
+        "advice_requests": advice_selectors.open_requests(),
+    }
+    return render(request, "insight/dashboard/dashboard.html", context)
 
 
 def _export_forms(data=None, bound=None):

@@ -43,12 +43,22 @@ def stale_from(produced_on: date) -> date:
 
 
 def is_stale(produced_on: date, as_of: date) -> bool:
-    return as_of >= stale_from(produced_on)
+    return is_stale_from(stale_from(produced_on), as_of)
 
 
 def is_nearly_stale(produced_on: date, as_of: date) -> bool:
     """Still in date on `as_of`, but goes stale within EVIDENCE_WARNING_DAYS."""
-    return not is_stale(produced_on, as_of) and stale_from(produced_on) <= as_of + timedelta(days=EVIDENCE_WARNING_DAYS)
+    return is_nearly_stale_from(stale_from(produced_on), as_of)
+
+
+# The same two rules given the stored first stale day (EvidenceItem.stale_from): pages listing
+# hundreds of items compare dates instead of redoing the calendar arithmetic for each one.
+def is_stale_from(first_stale_day: date, as_of: date) -> bool:
+    return as_of >= first_stale_day
+
+
+def is_nearly_stale_from(first_stale_day: date, as_of: date) -> bool:
+    return as_of < first_stale_day <= as_of + timedelta(days=EVIDENCE_WARNING_DAYS)
 
 
 AWARD_YEARS = 3

@@ -130,11 +130,17 @@ class EvidenceItem(models.Model):
             self.stale_from = dates.stale_from(self.produced_on)
         super().save(*args, **kwargs)
 
+    @property
+    def first_stale_day(self):
+        """The stored stale_from (save() keeps it equal to the rule), or the rule itself for an
+        item not saved yet."""
+        return self.stale_from or dates.stale_from(self.produced_on)
+
     def is_stale(self, as_of=None):
-        return dates.is_stale(self.produced_on, as_of or timezone.localdate())
+        return dates.is_stale_from(self.first_stale_day, as_of or timezone.localdate())
 
     def is_nearly_stale(self, as_of=None):
-        return dates.is_nearly_stale(self.produced_on, as_of or timezone.localdate())
+        return dates.is_nearly_stale_from(self.first_stale_day, as_of or timezone.localdate())
 
     @property
     def has_file(self):

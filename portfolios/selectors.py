@@ -224,8 +224,8 @@ def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
     )
     for response in responses:
         items = list(response.evidence.all())
-        stale = [i for i in items if dates.is_stale(i.produced_on, as_of)]
-        nearly = [i for i in items if dates.is_nearly_stale(i.produced_on, as_of)]
+        stale = [i for i in items if dates.is_stale_from(i.stale_from, as_of)]
+        nearly = [i for i in items if dates.is_nearly_stale_from(i.stale_from, as_of)]
         by_meeting = []
         if application.meeting_date:
             by_meeting = [i for i in items if i not in stale and i.stale_from <= application.meeting_date]

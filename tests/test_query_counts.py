@@ -1,7 +1,8 @@
 """Queries per page, pinned at two data sizes, so an N+1 cannot come back unnoticed.
 
-The five pages the benchmark times (benchmarks/run.py): the school task list, the evidence
-library, the validator's meeting agenda, the admin dashboard and the public register. Each is
+The pages the benchmark times (benchmarks/run.py): the school task list, the evidence library,
+the validator's meeting agenda, the admin dashboard, the public register, the readiness check,
+the action plan and the county indicators. Each is
 built at a small and a larger size (more evidence, more agenda items, more awards); the count
 must be the same at both and equal to the number pinned here. Not timings: counts only.
 """
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from accreditation.tests.factories import AdminFactory
 from accreditation.tests.helpers import login
+from portfolios.action_plans.models import Action
 from portfolios.models import Application, CriterionResponse
 from portfolios.tests.factories import EvidenceItemFactory, criteria
 from schools.tests.factories import LeadFactory, SchoolFactory
@@ -34,6 +36,9 @@ PINNED = {
     "evidence_library": 15,
     "validator_agenda": 15,
     "public_register": 2,
+    # Issue 20 adds the newer school pages: the readiness check and the action plan.
+    "readiness": 11,
+    "action_plan": 12,  # 10 with no actions (the benchmark school): the criteria and evidence of actions
 }
 DASHBOARD_MAX = 30  # the admin dashboard is still growing: bounded, and equal at both sizes
 # Newer pages (issue 20 adds them to the budget): bounded, and equal at both sizes.
@@ -59,6 +64,18 @@ def build(size: int):
             for n in range(size)
         ]
         response.evidence.set(items)
+        # The action plan: `size` actions on each criterion, some of them done.
+        for n in range(size):
+            Action.objects.create(
+                school=school,
+                what=f"Criterion {criterion.number}: step {n}",
+                lead="Deputy head",
+                due_on=today + timedelta(days=30 * (n + 1)),
+                criterion=criterion,
+                status=Action.Status.DONE if n % 2 else Action.Status.NOT_STARTED,
+                completed_on=today if n % 2 else None,
+                created_by=lead.user,
+            )
 
     teams = list(Team.objects.order_by("pk")[:2])
     validator = GroupMemberFactory(team=teams[0])
@@ -130,6 +147,8 @@ def build(size: int):
             "evidence_library": reverse("portfolios:evidence_library", args=[school.pk]),
             "validator_agenda": reverse("validation:meeting", args=[meeting.pk]),
             "public_register": reverse("validation:register"),
+            "readiness": reverse("portfolios:readiness", args=[application.pk]),
+            "action_plan": reverse("portfolios:action_plan", args=[school.pk]),
         },
     }
 
@@ -144,7 +163,14 @@ def queries_for(client, path) -> tuple[int, bytes]:
 
 def counts_at(client_factory, size):
     world = build(size)
-    who = {"task_list": "lead", "evidence_library": "lead", "validator_agenda": "validator", "public_register": None}
+    who = {
+        "task_list": "lead",
+        "evidence_library": "lead",
+        "validator_agenda": "validator",
+        "public_register": None,
+        "readiness": "lead",
+        "action_plan": "lead",
+    }
     counts, pages = {}, {}
     for key, path in world["paths"].items():
         client = client_factory()
@@ -176,6 +202,8 @@ def test_each_page_makes_its_pinned_number_of_queries(client_factory, size):
     assert pages["evidence_library"].count(b"/portfolio/evidence/") >= min(8 * size, 50)
     assert pages["validator_agenda"].count(b"/agenda/") >= 1
     assert pages["public_register"].count(b"<tr") >= size
+    assert pages["readiness"].count(b"Work on criterion ") == 8  # a row for each criterion
+    assert pages["action_plan"].count(b"step ") >= 8 * size
     for key, pinned in PINNED.items():
         assert counts[key] == pinned, f"{key}: {counts[key]} queries at size {size}, pinned at {pinned}"
     assert counts["admin_dashboard"] <= DASHBOARD_MAX
