@@ -12,12 +12,12 @@ import os
 import pstats
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def setup():
@@ -31,7 +31,7 @@ def setup():
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="accreditation.settings",
         CLAMAV_SOCKET="tcp://127.0.0.1:9",
-        STATIC_ROOT=os.environ.get("PROFILE_STATIC_ROOT", "/tmp/portal-profile-static"),
+        STATIC_ROOT=os.environ.get("PROFILE_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "portal-profile-static")),
     )
     os.environ.pop("CELERY_BROKER_URL", None)
     import django
@@ -56,8 +56,8 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    import run
     from accreditation.tests.helpers import login
+    from benchmarks import run
 
     objects = run.bench_objects()
     paths = run.page_paths(objects, "/dashboard/")

@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench"
 SCALE_COUNTS = {  # schools, evidence rows
-    "full": (5000, 5000 * 200 + 200),
-    "small": (500, 500 * 20 + 200),
-    "national": (51000, 51000 * 2 + 200),  # 50,000 awards, for the award sweeps
+    "full": (5001, 5000 * 200 + 200 + 2000),
+    "small": (501, 500 * 20 + 200 + 2000),
+    "national": (51001, 51000 * 2 + 200 + 2000),  # 50,000 awards, for the award sweeps
 }
 UPLOAD_BYTES = 100 * 1024 * 1024
 TARGETS = {
@@ -56,6 +56,7 @@ TARGETS = {
 PAGES = [  # key, label, who
     ("task_list", "School task list (application, 8 criteria)", "lead"),
     ("evidence_library", "Evidence library (200 items)", "lead"),
+    ("evidence_library_2000", "Evidence library (2,000 items, pages of 50)", "lead_large"),
     ("validator_agenda", "Validator's meeting agenda (30 applications)", "validator"),
     ("admin_dashboard", "Admin dashboard", "admin"),
     ("public_register", "Public register of accredited schools", None),
@@ -300,6 +301,8 @@ def bench_objects():
         "application": Application.objects.get(school=school),
         "meeting_id": agenda_meeting_id,
         "lead": User.objects.get(email=seed_bench.BENCH_LEAD),
+        "large_school": School.objects.get(urn=seed_bench.BENCH_LARGE_SCHOOL_URN),
+        "lead_large": User.objects.get(email=seed_bench.BENCH_LARGE_LEAD),
         "validator": User.objects.get(email=seed_bench.BENCH_VALIDATOR),
         "admin": User.objects.get(email=seed_bench.BENCH_ADMIN),
     }
@@ -309,6 +312,7 @@ def page_paths(objects, dashboard_path: str) -> dict:
     return {
         "task_list": f"/portfolio/applications/{objects['application'].pk}/",
         "evidence_library": f"/portfolio/schools/{objects['school'].pk}/evidence/",
+        "evidence_library_2000": f"/portfolio/schools/{objects['large_school'].pk}/evidence/",
         "validator_agenda": f"/meetings/{objects['meeting_id']}/",
         "admin_dashboard": dashboard_path,
         "public_register": "/accredited-schools/",
@@ -1246,6 +1250,7 @@ def main():
 
         sessions = {
             "lead": sign_in(port, seed_bench.BENCH_LEAD, seed_bench.BENCH_PASSWORD),
+            "lead_large": sign_in(port, seed_bench.BENCH_LARGE_LEAD, seed_bench.BENCH_PASSWORD),
             "validator": sign_in(
                 port, seed_bench.BENCH_VALIDATOR, seed_bench.BENCH_PASSWORD, code_for(objects["validator"])
             ),

@@ -10,7 +10,12 @@ from django.db import connection
 
 from portfolios.models import Application, EvidenceItem
 from schools.models import School
-from validation.management.commands.seed_bench import BENCH_ITEMS, BENCH_SCHOOL_URN
+from validation.management.commands.seed_bench import (
+    BENCH_ITEMS,
+    BENCH_LARGE_ITEMS,
+    BENCH_LARGE_SCHOOL_URN,
+    BENCH_SCHOOL_URN,
+)
 from validation.models import AgendaItem, Award
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +31,8 @@ def test_a_small_seed_fills_every_table_the_benchmark_reads():
 
     bench = School.objects.get(urn=BENCH_SCHOOL_URN)
     assert EvidenceItem.objects.filter(school=bench).count() == BENCH_ITEMS
-    assert EvidenceItem.objects.count() == 120 * 3 + BENCH_ITEMS
+    assert EvidenceItem.objects.filter(school__urn=BENCH_LARGE_SCHOOL_URN).count() == BENCH_LARGE_ITEMS
+    assert EvidenceItem.objects.count() == 120 * 3 + BENCH_ITEMS + BENCH_LARGE_ITEMS
     # Seeded files have passed the virus check, so every page and download treats them as available.
     files = EvidenceItem.objects.exclude(file="")
     assert files.exists() and not files.exclude(scan_state=EvidenceItem.Scan.CLEAN).exists()

@@ -62,6 +62,10 @@ BENCH_LEAD = "bench.lead@bench.example.org"
 BENCH_VALIDATOR = "bench.validator@bench.example.org"
 BENCH_ADMIN = "bench.admin@bench.example.org"
 BENCH_ITEMS = 200
+# A second bench school for the library at 2,000 items (issue 20), with its own SLT lead.
+BENCH_LARGE_SCHOOL_URN = 899998
+BENCH_LARGE_LEAD = "bench.large.lead@bench.example.org"
+BENCH_LARGE_ITEMS = 2000
 AGENDA_SIZE = 30
 URN_BASE = 800000
 
@@ -176,14 +180,25 @@ class Command(BaseCommand):
                         eligibility=School.Eligibility.MET,
                         head_teacher="Mrs Bench",
                         governor_name="Mr Bench",
-                    )
+                    ),
+                    School(
+                        urn=BENCH_LARGE_SCHOOL_URN,
+                        name="Bench Large Secondary School",
+                        la_code=919,
+                        status="Open",
+                        town="Watford",
+                        eligibility=School.Eligibility.MET,
+                        head_teacher="Mr Large",
+                        governor_name="Ms Large",
+                    ),
                 ],
                 batch_size=5000,
             )
         self.school_ids = list(
-            School.objects.filter(urn__lt=BENCH_SCHOOL_URN).order_by("urn").values_list("pk", flat=True)
+            School.objects.filter(urn__lt=BENCH_LARGE_SCHOOL_URN).order_by("urn").values_list("pk", flat=True)
         )
         self.bench_school = School.objects.get(urn=BENCH_SCHOOL_URN)
+        self.large_school = School.objects.get(urn=BENCH_LARGE_SCHOOL_URN)
         with self.step("users"), transaction.atomic():
             users = [
                 User(
@@ -192,6 +207,7 @@ class Command(BaseCommand):
                 for n in range(count)
             ]
             users.append(User(email=BENCH_LEAD, first_name="Bench", last_name="Lead", password=password))
+            users.append(User(email=BENCH_LARGE_LEAD, first_name="Large", last_name="Lead", password=password))
             users.append(
                 User(email=BENCH_ADMIN, first_name="Bench", last_name="Admin", is_hw_admin=True, password=password)
             )
@@ -212,7 +228,8 @@ class Command(BaseCommand):
                     Membership(user_id=user_id, school_id=school_id, role=Membership.Role.LEAD)
                     for user_id, school_id in zip(self.lead_ids, self.school_ids, strict=True)
                 ]
-                + [Membership(user_id=by_email[BENCH_LEAD], school=self.bench_school, role=Membership.Role.LEAD)],
+                + [Membership(user_id=by_email[BENCH_LEAD], school=self.bench_school, role=Membership.Role.LEAD)]
+                + [Membership(user_id=by_email[BENCH_LARGE_LEAD], school=self.large_school, role=Membership.Role.LEAD)],
                 batch_size=5000,
             )
         with self.step("validating group"), transaction.atomic():
@@ -254,14 +271,16 @@ class Command(BaseCommand):
         )
         owners = [(sid, lid, per_school) for sid, lid in zip(self.school_ids, self.lead_ids, strict=True)]
         owners.append((self.bench_school.pk, None, BENCH_ITEMS))
+        owners.append((self.large_school.pk, None, BENCH_LARGE_ITEMS))
         total = sum(n for _, _, n in owners)
+        bench_ids = {self.bench_school.pk, self.large_school.pk}
         with self.step(f"evidence ({total:,})"), transaction.atomic(), connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY portfolios_evidenceitem ({columns}) FROM STDIN") as copy:
                 buffer = io.StringIO()
                 for school_id, lead_id, count in owners:
                     lead = str(lead_id) if lead_id else r"\N"
                     for n in range(count):
-                        ago = rng.randrange(days) if school_id != self.bench_school.pk else (n * 7) % days
+                        ago = rng.randrange(days) if school_id not in bench_ids else (n * 7) % days
                         produced = (self.today - timedelta(days=ago)).isoformat()
                         if n % 10 == 0:
                             name, original, ctype, digest = shared[n % 3]
