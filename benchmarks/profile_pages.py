@@ -74,12 +74,23 @@ def main():
         with CaptureQueriesContext(connection) as queries:
             client.get(paths[key])
         query_count = len(queries)  # read now: the next request clears the connection's log
-        times = []
+        times, cpu = [], []
         for _ in range(args.n):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(paths[key])
             times.append((time.perf_counter() - started) * 1000)
-        print(f"{key:<18} median {statistics.median(times):7.1f} ms  min {min(times):7.1f} ms  queries {query_count}")
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        # Python function calls per request: a deterministic measure of the web side's work, for
+        # before/after comparisons on a machine too loaded for timings to mean much.
+        counter = cProfile.Profile()
+        counter.enable()
+        client.get(paths[key])
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls
+        print(
+            f"{key:<22} median {statistics.median(times):7.1f} ms  min {min(times):7.1f} ms  "
+            f"cpu median {statistics.median(cpu):6.1f} ms  calls {calls:>7,}  queries {query_count}"
+        )
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -4,10 +4,10 @@ Validation (a higher app) reads evidence for validators through `evidence_for_ap
 `evidence_item_in_application`, after checking assignment and conflicts itself.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Min, Prefetch, Q, Sum
+from django.db.models import Count, Min, Prefetch, Q, Sum, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -199,48 +199,79 @@ def evidence_item_in_application(application, evidence_id) -> EvidenceItem:
 
 @dataclass
 class CriterionRow:
+    """A criterion on the task list: its state and how many linked items are, or will be, too old
+    (counted in SQL: the page needs the numbers, not the items)."""
+
     response: CriterionResponse
     status: str  # "Not started", "In progress", "Ready", "Submitted"; "Reopened: ..." when reopened
     evidence_count: int
-    stale: list = field(default_factory=list)
-    nearly_stale: list = field(default_factory=list)
-    stale_by_meeting: list = field(default_factory=list)
+    stale_count: int = 0
+    nearly_stale_count: int = 0
+    stale_by_meeting_count: int = 0
 
     @property
     def criterion(self):
         return self.response.criterion
 
+    @property
+    def rating(self):
+        """The school's self-rating of this criterion (readiness), or None."""
+        return getattr(self.response, "self_rating", None)
+
+
+def _evidence_age_counts(as_of: date, meeting_date: date | None) -> dict:
+    """Per criterion response: linked items, those out of date on `as_of`, those going out of date
+    within the warning period, and those still in date today but not by the meeting. The rules of
+    portfolios.dates (is_stale_from, is_nearly_stale_from) on the stored stale_from column."""
+    warn_until = as_of + timedelta(days=dates.EVIDENCE_WARNING_DAYS)
+    by_meeting = (
+        Count("evidence", filter=Q(evidence__stale_from__gt=as_of, evidence__stale_from__lte=meeting_date))
+        if meeting_date
+        else Value(0)
+    )
+    return {
+        "evidence_count": Count("evidence"),
+        "stale_count": Count("evidence", filter=Q(evidence__stale_from__lte=as_of)),
+        "nearly_stale_count": Count(
+            "evidence", filter=Q(evidence__stale_from__gt=as_of, evidence__stale_from__lte=warn_until)
+        ),
+        "stale_by_meeting_count": by_meeting,
+    }
+
 
 def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
-    """Each criterion with its state, evidence count and age warnings, for the task list page."""
+    """Each criterion with its state, evidence count, age warnings and self-rating, for the task
+    list, the check-answers page and the reviewer's page: one query, whatever the evidence."""
     as_of = as_of or timezone.localdate()
     rows = []
-    # Only the dates of each linked item: the task list shows counts and age warnings, never the
-    # items' own criteria (fetching those for 200 items was most of the page's time).
     responses = (
-        application.responses.select_related("criterion")
-        .prefetch_related(Prefetch("evidence", queryset=EvidenceItem.objects.only("pk", "produced_on", "stale_from")))
+        application.responses.select_related("criterion", "self_rating")
+        .annotate(**_evidence_age_counts(as_of, application.meeting_date))
         .order_by("criterion__number")
     )
     for response in responses:
-        items = list(response.evidence.all())
-        stale = [i for i in items if dates.is_stale_from(i.stale_from, as_of)]
-        nearly = [i for i in items if dates.is_nearly_stale_from(i.stale_from, as_of)]
-        by_meeting = []
-        if application.meeting_date:
-            by_meeting = [i for i in items if i not in stale and i.stale_from <= application.meeting_date]
+        count, stale = response.evidence_count, response.stale_count
         has_text = bool(response.self_evaluation.strip())
         if not response.is_editable and application.state != Application.State.DRAFT:
             status = "Submitted"
-        elif not has_text and not items:
+        elif not has_text and not count:
             status = "Not started"
-        elif has_text and items and not stale:
+        elif has_text and count and not stale:
             status = "Ready"
         else:
             status = "In progress"
         if response.status == CriterionResponse.Status.REOPENED and application.is_editable:
             status = f"Reopened: {status.lower()}"
-        rows.append(CriterionRow(response, status, len(items), stale, nearly, by_meeting))
+        rows.append(
+            CriterionRow(
+                response,
+                status,
+                count,
+                stale_count=stale,
+                nearly_stale_count=response.nearly_stale_count,
+                stale_by_meeting_count=response.stale_by_meeting_count,
+            )
+        )
     return rows
 
 

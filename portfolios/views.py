@@ -340,9 +340,6 @@ def application_start_hard_copy(request, school_id):
 def application_detail(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     rows = selectors.task_list(application)
-    ratings = readiness_selectors.ratings_for(application)
-    for row in rows:
-        row.rating = ratings.get(row.criterion.number)
     comments = list(advice_selectors.comments_for_application(application).filter(request__completed_at__isnull=False))
     return render(
         request,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -436,13 +437,16 @@ def review(request, pk):
             messages.success(request, "Your review has been submitted." if submit else "Your draft has been saved.")
             return redirect("validation:review", pk=review.pk)
     commitments = commitment_selectors.current_statement(application.school)
+    rows = portfolio_selectors.task_list(application)
+    # The reviewer reads every linked item under its criterion: one query for all of them.
+    prefetch_related_objects([row.response for row in rows], "evidence")
     context = {
         "review": review,
         "application": application,
         "commitments": commitments,
         "commitments_due": commitment_selectors.is_due(commitments, timezone.localdate()),
         "commitments_due_on": commitment_selectors.due_on(commitments) if commitments else None,
-        "rows": portfolio_selectors.task_list(application),
+        "rows": rows,
         "form": form,
         "judgements": selectors.judgements_by_criterion(review),
         "can_edit": permissions.can_edit_review(request.user, review) and not hasattr(review.agenda_item, "decision"),

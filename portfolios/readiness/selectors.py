@@ -92,11 +92,12 @@ def readiness_for(application, *, user, as_of: date | None = None) -> Readiness:
         by_pk = {item.pk: item for item in items}
         stale = [i for i in items if i.stale_from <= as_of]
         by_meeting = [i for i in items if i.stale_from > as_of and meeting_date and i.stale_from <= meeting_date]
+        out_of_date = {i.pk for i in stale} | {i.pk for i in by_meeting}
         outcomes = []
         chosen = (rating.outcome_evidence if rating else {}) or {}
         for index, text in enumerate(response.criterion.outcomes):
             shown = [by_pk[pk] for pk in chosen.get(str(index), []) if pk in by_pk]
-            outcomes.append(OutcomeCoverage(text, shown, [i for i in shown if i in by_meeting or i in stale]))
+            outcomes.append(OutcomeCoverage(text, shown, [i for i in shown if i.pk in out_of_date]))
         value = rating.rating if rating else SelfRating.Rating.NOT_STARTED
         row = CriterionReadiness(
             response=response,

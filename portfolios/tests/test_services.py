@@ -331,7 +331,7 @@ class TestStateMachine:
         )
         application.refresh_from_db()
         rows = selectors.task_list(application, as_of=today)
-        assert all(row.stale_by_meeting == [item] for row in rows)
+        assert all(row.stale_by_meeting_count == 1 and row.stale_count == 0 for row in rows)
 
     def test_further_information_reopens_only_the_named_criteria(self, lead):
         admin = AdminFactory()
