@@ -12,6 +12,14 @@ from .observability import current_request_id
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
+def newest_entry_id() -> int:
+    """The id of the newest audit entry (0 when there is none), in one indexed query: the version
+    of anything only audited changes alter. Every service that changes an award, a decision, an
+    application's state or a registration records an entry, so a cache keyed on this id is
+    renewed by the first view after such a change."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def record(*, actor, action: str, target=None, summary: str = "", data: dict | None = None) -> AuditEvent:
     """Append one audit event. `actor` may be None for the system."""
     actor = actor if getattr(actor, "is_authenticated", False) else None

@@ -207,10 +207,9 @@ DASHBOARD_CACHE_SECONDS = 60
 def dashboard_version(as_of: date) -> str:
     """The version of the figures for `as_of`: the day and the newest audit entry (one indexed
     query). The figures' cache and the page's fragment cache are both keyed on it."""
-    from accreditation.models import AuditEvent
+    from accreditation import audit
 
-    newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return f"dashboard:v1:{as_of.isoformat()}:{newest}"
+    return f"dashboard:v1:{as_of.isoformat()}:{audit.newest_entry_id()}"
 
 
 def dashboard_cached(as_of: date, version: str | None = None) -> dict:

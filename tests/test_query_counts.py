@@ -36,7 +36,8 @@ PINNED = {
     # Issue 16: + the page count, the open application and next meeting (age filter), the criteria.
     "evidence_library": 15,
     "validator_agenda": 15,
-    "public_register": 2,
+    # Issue 20: the results are rendered once per version (the newest audit entry): one query.
+    "public_register": 1,
     # Issue 20 adds the newer school pages: the readiness check and the action plan.
     "readiness": 11,
     "action_plan": 12,  # 10 with no actions (the benchmark school): the criteria and evidence of actions

@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from accreditation import audit
 from accreditation.downloads import private_download
 from accreditation.errors import show_refusal
 
@@ -19,6 +21,8 @@ from .forms import AwardWithdrawForm, CertificateSettingsForm, RegisterSearchFor
 from .models import Award
 
 REGISTER_PAGE_SIZE = 25
+REGISTER_CACHE_SECONDS = 300
+REGISTER_CACHED_PAGES = 200  # 5,000 schools at 25 a page
 
 
 def _require(allowed):
@@ -117,5 +121,20 @@ def certificate_settings(request):
 def register(request):
     form = RegisterSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.accredited_schools(query=query), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "validation/register.html", {"form": form, "page": page, "query": query})
+    awards = selectors.accredited_schools(query=query)
+    # Loaded only when the results are rendered afresh (SimpleLazyObject: at most once).
+    page = SimpleLazyObject(lambda: Paginator(awards, REGISTER_PAGE_SIZE).get_page(request.GET.get("page")))
+    context = {"form": form, "page": page, "query": query, **_register_cache(query, request.GET.get("page"))}
+    return render(request, "validation/register.html", context)
+
+
+def _register_cache(query: str, page_number) -> dict:
+    """The whole register (no search) is the page QR codes and council websites link to: its
+    results are rendered once per version (the day and the newest audit entry: awards are granted,
+    lapse and are withdrawn only through audited services) and page, for REGISTER_CACHE_SECONDS at
+    most. Searches are rendered each time, so no visitor can fill the cache with their own keys."""
+    number = str(page_number or "1")
+    if query or not number.isdigit() or not 1 <= int(number) <= REGISTER_CACHED_PAGES:
+        return {"cache_version": None}
+    version = f"{timezone.localdate().isoformat()}:{audit.newest_entry_id()}:{int(number)}"
+    return {"cache_version": version, "cache_seconds": REGISTER_CACHE_SECONDS}
