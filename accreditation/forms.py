@@ -96,8 +96,10 @@ class GDSFormMixin:
                     widget.attrs["class"] = " ".join([*classes, error_class])
 
 
-class SignInForm(GDSFormMixin, AuthenticationForm):
-    submit_label = "Sign in"
+class SignInForm(AuthenticationForm):
+    """The sign-in page writes its GOV.UK markup out by hand (templates/accounts/login.html), so
+    this form needs no crispy helper: the busiest page builds none (issue 20)."""
+
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Passwords are case-sensitive.",
         "inactive": "This account has been deactivated. Contact the Health & Wellbeing team.",
