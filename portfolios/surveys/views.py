@@ -244,11 +244,10 @@ def window_closing_date(request, pk):
     form = forms.ClosingDateForm(request.POST or None, initial={"closes_on": window.closes_on})
     if request.method == "POST" and form.is_valid():
         try:
-            services.window_change_closing_date(window=window, actor=request.user, **form.cleaned_data)
+            window = services.window_change_closing_date(window=window, actor=request.user, **form.cleaned_data)
         except Refusal as refusal:
             show_refusal(form, refusal)
         else:
-            window.refresh_from_db()
             messages.success(request, f"“{window.title}” now closes at the end of {window.closes_on:%A %-d %B %Y}")
             return redirect("surveys:window", pk=window.pk)
     context = {

@@ -48,8 +48,8 @@ DETAILS_ATTENDEES_RELY_ON = ("title", "runs_on", "starts_at", "ends_at", "venue"
 def course_save(*, actor, course: Course | None = None, **fields) -> Course:
     """Create a course, or change one. Fewer places than are booked is refused (nobody loses a
     place by an edit); more places move people up from the waiting list (each is emailed that
-    they have a place). When the title, date, times or venue change, everyone booked or waiting
-    is emailed the new details (and their school's SLT lead). Audited."""
+    they have a place). When the title, date, times or venue of a course still to come change,
+    everyone booked or waiting is emailed the new details (and their school's SLT lead). Audited."""
     _require_admin(actor)
     fields.setdefault("starts_at", None)
     fields.setdefault("ends_at", None)
@@ -71,7 +71,8 @@ def course_save(*, actor, course: Course | None = None, **fields) -> Course:
     for name in COURSE_FIELDS:
         setattr(course, name, fields[name])
     course.save()
-    if any(getattr(previous, name) != getattr(course, name) for name in DETAILS_ATTENDEES_RELY_ON):
+    changed = any(getattr(previous, name) != getattr(course, name) for name in DETAILS_ATTENDEES_RELY_ON)
+    if changed and course.runs_on >= timezone.localdate():  # a typo mended after the event is not news
         for booking in course.bookings.exclude(status=Booking.Status.CANCELLED).select_related("school"):
             booking.course = course
             _email_booking(booking, "training_course_changed", previous=previous)
@@ -164,7 +165,7 @@ def booking_cancel(*, booking: Booking, actor) -> Booking:
     if not permissions.can_book(actor, booking.school):
         raise Refusal("You can cancel only your own school's bookings.")
     course = Course.objects.select_for_update().get(pk=booking.course_id)
-    booking = Booking.objects.select_for_update().select_related("school").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("school").get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
         return booking
     if course.runs_on < timezone.localdate():

@@ -189,6 +189,18 @@ def test_a_changed_course_tells_everyone_booked_or_waiting_what_changed(
     ]
 
 
+def test_mending_a_course_after_it_has_run_emails_nobody(world, mailoutbox, django_capture_on_commit_callbacks):
+    book(world, "Ann Smith")
+    course = Course.objects.create(title="Restorative approachs", runs_on=date(2027, 2, 3), venue="Hall",
+                                   capacity=5, trainer="T")  # fmt: skip
+    Booking.objects.create(course=course, school=world["lead"].school, attendee_name="Bob",
+                           attendee_email="bob@oak.example")  # fmt: skip
+    fields = {name: getattr(course, name) for name in services.COURSE_FIELDS}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.course_save(actor=world["admin"], course=course, **fields | {"title": "Restorative approaches"})
+    assert mailoutbox == []
+
+
 def test_nothing_is_sent_when_the_change_rolls_back(world, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
