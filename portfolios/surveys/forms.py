@@ -41,6 +41,14 @@ class WindowForm(GDSFormMixin, forms.Form):
         self.fields["year_groups"].choices = year_groups
 
 
+class ClosingDateForm(GDSFormMixin, forms.Form):
+    submit_label = "Change the closing date"
+
+    closes_on = GDSDateField(
+        what="the new closing date", label="New closing date", not_future=False, help_text="For example, 27 3 2027"
+    )
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Survey code",

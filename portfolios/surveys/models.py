@@ -101,6 +101,11 @@ class SurveyWindow(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the school closed it before its closing date (closes_on is then the day it was closed).",
+    )
 
     class Meta:
         ordering = ["-opens_on", "-id"]
@@ -111,8 +116,22 @@ class SurveyWindow(models.Model):
     def __str__(self):
         return f"{self.title} ({self.school})"
 
+    def state_on(self, day) -> str:
+        """ "upcoming", "open" or "closed" on `day`: the one place that decides. Closing early sets
+        closes_on to the day it was closed (so date comparisons elsewhere agree) and closed_at, which
+        closes it for the rest of that day too."""
+        if self.closed_at is not None and day >= timezone.localdate(self.closed_at):
+            return "closed"
+        if day < self.opens_on:
+            return "upcoming"
+        return "open" if day <= self.closes_on else "closed"
+
     def is_open_on(self, day):
-        return self.opens_on <= day <= self.closes_on
+        return self.state_on(day) == "open"
+
+    @property
+    def closed_early(self):
+        return self.closed_at is not None
 
     @property
     def year_group_labels(self):

@@ -1,5 +1,7 @@
 """Who may do what with surveys. Views ask these; services ask again."""
 
+from django.utils import timezone
+
 from accreditation.permissions import is_hw_admin
 from schools.permissions import is_school_lead, is_school_member
 
@@ -7,6 +9,21 @@ from schools.permissions import is_school_lead, is_school_member
 def can_run_surveys(user, school) -> bool:
     """Open survey windows and add results to the evidence library: the school's SLT lead."""
     return is_school_lead(user, school)
+
+
+def can_close_window(user, window) -> bool:
+    """Close a survey now, before its closing date: the school's SLT lead, while it is open."""
+    return can_run_surveys(user, window.school) and window.state_on(timezone.localdate()) == "open"
+
+
+def can_cancel_window(user, window) -> bool:
+    """Cancel a survey nobody can have answered yet: the school's SLT lead, before it opens."""
+    return can_run_surveys(user, window.school) and window.state_on(timezone.localdate()) == "upcoming"
+
+
+def can_change_closing_date(user, window) -> bool:
+    """Move the closing date earlier or later: the school's SLT lead, until the survey has closed."""
+    return can_run_surveys(user, window.school) and window.state_on(timezone.localdate()) != "closed"
 
 
 def can_view_results(user, school) -> bool:

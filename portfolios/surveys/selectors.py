@@ -49,10 +49,8 @@ def window_by_code(code: str) -> SurveyWindow | None:
 
 
 def window_state(window, today=None) -> str:
-    today = today or timezone.localdate()
-    if today < window.opens_on:
-        return "upcoming"
-    return "open" if today <= window.closes_on else "closed"
+    """ "upcoming", "open" or "closed" today (SurveyWindow.state_on decides)."""
+    return window.state_on(today or timezone.localdate())
 
 
 def current_questionnaires():

@@ -1,6 +1,7 @@
 """Every write about surveys: windows, responses, questionnaire wording, results as evidence."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -38,6 +39,21 @@ def _overlapping(school, *, opens_on, closes_on, year_groups, audience, exclude_
     return clashes
 
 
+def _clash_messages(school, *, opens_on, closes_on, year_groups, audience, exclude_pk=None, advice=None):
+    messages = []
+    for window, shared in _overlapping(
+        school, opens_on=opens_on, closes_on=closes_on, year_groups=year_groups, audience=audience,
+        exclude_pk=exclude_pk,
+    ):  # fmt: skip
+        labels = dict(questionnaire_year_groups(window.questionnaire))
+        which = ", ".join(labels.get(c, c) for c in shared) or window.questionnaire.get_audience_display().lower()
+        messages.append(
+            f"“{window.title}” is open from {window.opens_on:%-d %B %Y} to {window.closes_on:%-d %B %Y} for "
+            f"{which}. {advice or 'Choose dates that do not overlap it, or other year groups'}"
+        )
+    return messages
+
+
 @transaction.atomic
 def window_open(*, school, actor, audience, title, opens_on, closes_on, year_groups) -> SurveyWindow:
     """Open a survey window with the current questionnaire for `audience`. Checks the dates (not in
@@ -67,15 +83,9 @@ def window_open(*, school, actor, audience, title, opens_on, closes_on, year_gro
             f"{offered[0][1]} to {offered[-1][1]})"
         )
     if not problems:
-        for window, shared in _overlapping(
+        problems = _clash_messages(
             school, opens_on=opens_on, closes_on=closes_on, year_groups=year_groups, audience=audience
-        ):
-            labels = dict(questionnaire_year_groups(window.questionnaire))
-            which = ", ".join(labels.get(c, c) for c in shared) or window.questionnaire.get_audience_display().lower()
-            problems.append(
-                f"“{window.title}” is open from {window.opens_on:%-d %B %Y} to {window.closes_on:%-d %B %Y} for "
-                f"{which}. Choose dates that do not overlap it, or other year groups"
-            )
+        )
     if problems:
         raise Refusal(problems)
     for _ in range(5):
@@ -106,6 +116,113 @@ def window_open(*, school, actor, audience, title, opens_on, closes_on, year_gro
     return window
 
 
+def _lock_window(window) -> SurveyWindow:
+    return (
+        SurveyWindow.objects.select_for_update(of=("self",)).select_related("questionnaire", "school").get(pk=window.pk)
+    )
+
+
+@transaction.atomic
+def window_close(*, window, actor) -> SurveyWindow:
+    """Close an open survey now, before its closing date (the survey finished in one lesson).
+
+    Sets closes_on to today and closed_at to now: the pupils' page then refuses new answers with its
+    "This survey has closed" page, and everything that compares dates (the before-and-after
+    comparison, the overlap rule) sees the survey as it would see one that closed today. Results
+    stay as they are. Refused for someone other than the school's SLT lead, a survey not open yet
+    (cancel it instead) and one already closed. Writes an audit entry; sends nothing."""
+    if not permissions.can_run_surveys(actor, window.school):
+        raise Refusal("Only your school's SLT lead can close a survey")
+    window = _lock_window(window)  # waits for answers being sent this moment (response_submit)
+    today = timezone.localdate()
+    state = window.state_on(today)
+    if state == "upcoming":
+        raise Refusal("This survey has not opened yet. Cancel it instead")
+    if state == "closed":
+        raise Refusal(f"This survey closed on {window.closes_on:%-d %B %Y}")
+    planned = window.closes_on
+    window.closes_on, window.closed_at = today, timezone.now()
+    window.save(update_fields=["closes_on", "closed_at"])
+    audit.record(
+        actor=actor,
+        action="survey.window_closed",
+        target=window,
+        summary=f"{window.title} for {window.school.name} closed early on {today} (it was to close on {planned})",
+        data={"school": window.school_id, "planned_closes_on": str(planned), "responses": window.responses.count()},
+    )
+    return window
+
+
+@transaction.atomic
+def window_cancel(*, window, actor) -> None:
+    """Cancel a survey that has not opened yet: nobody can have answered it, so the window and its
+    code are deleted (the audit entry keeps what it was). Refused once it has opened (close it
+    instead) and for anyone but the school's SLT lead. Sends nothing."""
+    if not permissions.can_run_surveys(actor, window.school):
+        raise Refusal("Only your school's SLT lead can cancel a survey")
+    window = _lock_window(window)
+    state = window.state_on(timezone.localdate())
+    if state != "upcoming" or window.responses.exists():
+        raise Refusal("This survey has opened, so it cannot be cancelled. Close it instead")
+    audit.record(
+        actor=actor,
+        action="survey.window_cancelled",
+        target=window,
+        summary=f"{window.title} for {window.school.name}, {window.opens_on} to {window.closes_on}, cancelled "
+        "before it opened",
+        data={"school": window.school_id, "code": window.code},
+    )
+    window.delete()
+
+
+@transaction.atomic
+def window_change_closing_date(*, window, actor, closes_on) -> SurveyWindow:
+    """Move the closing date of a survey that is open or not open yet: earlier or later. The same
+    rules as opening one apply: not before today, not before the opening date, at most 92 days
+    open, and no overlap with another of the school's surveys for the same year groups. Refused for
+    a closed survey (open a new one) and for anyone but the school's SLT lead. Writes an audit
+    entry when the date changes; sends nothing."""
+    if not permissions.can_run_surveys(actor, window.school):
+        raise Refusal("Only your school's SLT lead can change a survey's closing date")
+    School.objects.select_for_update().get(pk=window.school_id)  # as window_open: one change at a time
+    window = _lock_window(window)
+    today = timezone.localdate()
+    if window.state_on(today) == "closed":
+        raise Refusal(f"This survey closed on {window.closes_on:%-d %B %Y}. To ask again, open a new survey")
+    problems = []
+    if closes_on < today:
+        problems.append("The closing date must be today or in the future")
+    elif closes_on < window.opens_on:
+        problems.append(f"The closing date must be on or after the opening date, {window.opens_on:%-d %B %Y}")
+    elif (closes_on - window.opens_on).days >= MAX_WINDOW_DAYS:
+        last = window.opens_on + timedelta(days=MAX_WINDOW_DAYS - 1)
+        problems.append(
+            f"A survey can be open for at most {MAX_WINDOW_DAYS} days: the closing date must be on or before "
+            f"{last:%-d %B %Y}"
+        )
+    else:
+        problems = _clash_messages(
+            window.school, opens_on=window.opens_on, closes_on=closes_on, year_groups=window.year_groups,
+            audience=window.questionnaire.audience, exclude_pk=window.pk,
+            advice="Choose a closing date before it opens",
+        )  # fmt: skip
+    if problems:
+        raise Refusal(problems, field="closes_on")
+    if closes_on == window.closes_on:
+        return window
+    before = window.closes_on
+    window.closes_on = closes_on
+    window.save(update_fields=["closes_on"])
+    audit.record(
+        actor=actor,
+        action="survey.closing_date_changed",
+        target=window,
+        summary=f"{window.title} for {window.school.name} now closes on {closes_on} (was {before})",
+        data={"school": window.school_id, "before": str(before), "after": str(closes_on)},
+    )
+    return window
+
+
 def questionnaire_year_groups(questionnaire) -> list[tuple[str, str]]:
     question = questionnaire.questions.filter(key="year_group").first()
     return [(value, label) for value, label in question.options] if question else []
@@ -120,6 +237,10 @@ def response_submit(*, window, answers: dict) -> SurveyResponse:
     not open today, the year group is not one the window asks, a choice is not one offered, or a
     written answer is over 1,000 characters. Sends nothing."""
     today = timezone.localdate()
+    # Locked (FOR NO KEY UPDATE), so an answer sent while the lead closes the survey is either
+    # stored before the close or refused after it, never stored once the survey shows as closed.
+    locked = SurveyWindow.objects.select_for_update(no_key=True, of=("self",))
+    window = locked.select_related("questionnaire").get(pk=window.pk)
     if not window.is_open_on(today):
         raise Refusal("This survey is not open")
     questions = {q.pk: q for q in window.questionnaire.questions.all()}

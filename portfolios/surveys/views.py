@@ -185,8 +185,79 @@ def window_detail(request, pk):
         "results": results,
         "written": selectors.written_answers(window) if lead and results.total.shown else None,
         "is_lead": lead,
+        "can_close": permissions.can_close_window(request.user, window),
+        "can_cancel": permissions.can_cancel_window(request.user, window),
+        "can_change_closing_date": permissions.can_change_closing_date(request.user, window),
     }
     return render(request, "surveys/window_detail.html", context)
+
+
+def _lead_window(request, pk):
+    """The school's own window, for its SLT lead only (anyone else: 404)."""
+    window = selectors.window_for_school(_own_school(request), pk)
+    if not permissions.can_run_surveys(request.user, window.school):
+        raise Http404("Only the lead changes a survey")
+    return window
+
+
+def _refused(request, window, refusal):
+    messages.error(request, " ".join(refusal.messages))
+    return redirect("surveys:window", pk=window.pk)
+
+
+@login_required
+def window_close(request, pk):
+    window = _lead_window(request, pk)
+    if not permissions.can_close_window(request.user, window):
+        return redirect("surveys:window", pk=window.pk)
+    if request.method == "POST":
+        try:
+            services.window_close(window=window, actor=request.user)
+        except Refusal as refusal:
+            return _refused(request, window, refusal)
+        messages.success(request, f"“{window.title}” is closed. The link no longer accepts answers")
+        return redirect("surveys:window", pk=window.pk)
+    context = {"window": window, "school": window.school, "responses": window.responses.count()}
+    return render(request, "surveys/window_close.html", context)
+
+
+@login_required
+def window_cancel(request, pk):
+    window = _lead_window(request, pk)
+    if not permissions.can_cancel_window(request.user, window):
+        return redirect("surveys:window", pk=window.pk)
+    if request.method == "POST":
+        try:
+            services.window_cancel(window=window, actor=request.user)
+        except Refusal as refusal:
+            return _refused(request, window, refusal)
+        messages.success(request, f"“{window.title}” is cancelled")
+        return redirect("surveys:windows")
+    return render(request, "surveys/window_cancel.html", {"window": window, "school": window.school})
+
+
+@login_required
+def window_closing_date(request, pk):
+    window = _lead_window(request, pk)
+    if not permissions.can_change_closing_date(request.user, window):
+        return redirect("surveys:window", pk=window.pk)
+    form = forms.ClosingDateForm(request.POST or None, initial={"closes_on": window.closes_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            window = services.window_change_closing_date(window=window, actor=request.user, **form.cleaned_data)
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, f"“{window.title}” now closes at the end of {window.closes_on:%A %-d %B %Y}")
+            return redirect("surveys:window", pk=window.pk)
+    context = {
+        "form": form,
+        "window": window,
+        "school": window.school,
+        "state": selectors.window_state(window),
+        "max_days": services.MAX_WINDOW_DAYS,
+    }
+    return render(request, "surveys/window_closing_date.html", context)
 
 
 @login_required

@@ -3,6 +3,9 @@ from django import forms
 from accreditation.forms import GDSDateField, GDSFormMixin
 from schools.forms import clean_urn, text_field
 
+# 9:30, 09:30, 9.30, 9:30am, 9:30 am, 9am, 9 am, 21:00 (am and pm in either case).
+TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I.%M%p", "%I.%M %p", "%I%p", "%I %p"]
+
 
 class CourseForm(GDSFormMixin, forms.Form):
     submit_label = "Save the course"
@@ -13,6 +16,22 @@ class CourseForm(GDSFormMixin, forms.Form):
     )
     runs_on = GDSDateField(
         what="the date of the course", not_future=False, label="Date", help_text="For example, 14 10 2026"
+    )
+    starts_at = forms.TimeField(
+        label="Start time (optional)",
+        required=False,
+        input_formats=TIME_FORMATS,
+        help_text="For example, 9:30am or 13:30",
+        error_messages={"invalid": "Enter the start time as a time of day, like 9:30am or 13:30"},
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
+    )
+    ends_at = forms.TimeField(
+        label="End time (optional)",
+        required=False,
+        input_formats=TIME_FORMATS,
+        help_text="For example, 3:30pm or 15:30",
+        error_messages={"invalid": "Enter the end time as a time of day, like 3:30pm or 15:30"},
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input govuk-input--width-5"}),
     )
     is_online = forms.BooleanField(label="The course is online", required=False)
     venue = text_field("Venue", "the venue", required=False, help_text="Leave blank if the course is online.")
@@ -26,7 +45,7 @@ class CourseForm(GDSFormMixin, forms.Form):
             "min_value": "The number of places must be 1 or more",
             "max_value": "The number of places must be 1,000 or fewer",
         },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
     )
     trainer = text_field("Trainer", "the trainer's name")
     is_training_the_trainers = forms.BooleanField(
@@ -38,6 +57,11 @@ class CourseForm(GDSFormMixin, forms.Form):
         data = super().clean()
         if not data.get("is_online") and not (data.get("venue") or "").strip() and "venue" not in self.errors:
             self.add_error("venue", "Enter the venue, or say the course is online")
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if ends_at and not starts_at and "starts_at" not in self.errors:
+            self.add_error("starts_at", "Enter the start time, or leave both times blank")
+        elif starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "The end time must be after the start time")
         return data
 
 
@@ -112,5 +136,5 @@ class CascadeForm(GDSFormMixin, forms.Form):
             "min_value": "Enter how many people were trained, 1 or more",
             "max_value": "The number of people must be 10,000 or fewer",
         },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
     )

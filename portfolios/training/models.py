@@ -3,7 +3,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -14,6 +14,8 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     runs_on = models.DateField("date")
+    starts_at = models.TimeField("start time", null=True, blank=True)
+    ends_at = models.TimeField("end time", null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True, help_text="Blank when online.")
     is_online = models.BooleanField("online", default=False)
     capacity = models.PositiveIntegerField("places")
@@ -31,6 +33,10 @@ class Course(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="course_has_places"),
             models.CheckConstraint(condition=Q(is_online=True) | ~Q(venue=""), name="course_venue_or_online"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="course_ends_after_it_starts",
+            ),
         ]
 
     def __str__(self):
@@ -39,6 +45,25 @@ class Course(models.Model):
     @property
     def where(self):
         return "Online" if self.is_online else self.venue
+
+    @property
+    def times(self) -> str:
+        """ "9:30am to 12:30pm", "from 9:30am", or "" when no time is given (GOV.UK style)."""
+        if self.starts_at is None:
+            return ""
+        if self.ends_at is None:
+            return f"from {clock(self.starts_at)}"
+        return f"{clock(self.starts_at)} to {clock(self.ends_at)}"
+
+
+def clock(value) -> str:
+    """A time of day as GOV.UK writes it: 9am, 9:30am, midday, 5:30pm, midnight."""
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{value.hour % 12 or 12}{minutes}{'am' if value.hour < 12 else 'pm'}"
 
 
 class Booking(models.Model):

@@ -10,10 +10,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import audit
+from accreditation import audit, notifications
 from accreditation.errors import Refusal
 from portfolios import services as evidence_services
+from schools import selectors as school_selectors
 from schools.models import School
+from schools.permissions import is_school_member
 
 from . import permissions, selectors, sheet
 from .models import Attendance, AttendanceImport, Booking, CascadeSession, Course
@@ -28,6 +30,8 @@ COURSE_FIELDS = (
     "title",
     "description",
     "runs_on",
+    "starts_at",
+    "ends_at",
     "venue",
     "is_online",
     "capacity",
@@ -36,15 +40,25 @@ COURSE_FIELDS = (
 )
 
 
+# What someone booked on needs to hear about when it changes.
+DETAILS_ATTENDEES_RELY_ON = ("title", "runs_on", "starts_at", "ends_at", "venue", "is_online")
+
+
 @transaction.atomic
 def course_save(*, actor, course: Course | None = None, **fields) -> Course:
     """Create a course, or change one. Fewer places than are booked is refused (nobody loses a
-    place by an edit); more places move people up from the waiting list. Audited; sends nothing."""
+    place by an edit); more places move people up from the waiting list (each is emailed that
+    they have a place). When the title, date, times or venue of a course still to come change,
+    everyone booked or waiting is emailed the new details (and their school's SLT lead). Audited."""
     _require_admin(actor)
+    fields.setdefault("starts_at", None)
+    fields.setdefault("ends_at", None)
     if fields.get("is_online"):
         fields["venue"] = ""
     elif not (fields.get("venue") or "").strip():
         raise Refusal("Enter the venue, or say the course is online")
+    if fields["ends_at"] is not None and (fields["starts_at"] is None or fields["ends_at"] <= fields["starts_at"]):
+        raise Refusal("The end time must be after the start time")
     if course is None:
         course = Course.objects.create(created_by=actor, **{k: fields[k] for k in COURSE_FIELDS})
         audit.record(actor=actor, action="training.course_created", target=course, summary=str(course))
@@ -53,23 +67,50 @@ def course_save(*, actor, course: Course | None = None, **fields) -> Course:
     booked = selectors.places_booked(course)
     if fields["capacity"] < booked:
         raise Refusal(f"{booked} places are already booked: the course needs at least {booked} places")
+    previous = Course(**{name: getattr(course, name) for name in COURSE_FIELDS})
     for name in COURSE_FIELDS:
         setattr(course, name, fields[name])
     course.save()
+    changed = any(getattr(previous, name) != getattr(course, name) for name in DETAILS_ATTENDEES_RELY_ON)
+    if changed and course.runs_on >= timezone.localdate():  # a typo mended after the event is not news
+        for booking in course.bookings.exclude(status=Booking.Status.CANCELLED).select_related("school"):
+            booking.course = course
+            _email_booking(booking, "training_course_changed", previous=previous)
     _promote_waiting(course)
     audit.record(actor=actor, action="training.course_changed", target=course, summary=str(course))
     return course
 
 
+def _email_booking(booking, template, **context):
+    """Email the person booked, and separately their school's SLT lead when that is someone else.
+    notifications.send writes the outbox rows in the caller's transaction and queues delivery
+    after commit, so a change that rolls back sends nothing."""
+    context = {
+        "booking": booking,
+        "course": booking.course,
+        "school": booking.school,
+        "link": settings.SITE_URL + reverse("portfolios:training_school", kwargs={"school_id": booking.school_id}),
+        **context,
+    }
+    notifications.send(to=booking.attendee_email, template=template, context={**context, "for_lead": False})
+    leads = [e for e in school_selectors.lead_emails(booking.school) if e.lower() != booking.attendee_email.lower()]
+    if leads:
+        notifications.send(to=leads, template=template, context={**context, "for_lead": True})
+
+
 def _promote_waiting(course):
-    """Give free places to the waiting list, first come first served. Call with the course locked."""
+    """Give free places to the waiting list, first come first served, and email each person moved
+    up (and their school's SLT lead). Call with the course locked."""
     free = course.capacity - selectors.places_booked(course)
     if free <= 0:
         return []
-    waiting = list(course.bookings.filter(status=Booking.Status.WAITING).order_by("created_at", "id")[:free])
+    waiting = course.bookings.filter(status=Booking.Status.WAITING).select_related("school")
+    waiting = list(waiting.order_by("created_at", "id")[:free])
     for booking in waiting:
         booking.status, booking.updated_at = Booking.Status.BOOKED, timezone.now()
         booking.save(update_fields=["status", "updated_at"])
+        booking.course = course
+        _email_booking(booking, "training_place_offered")
     if waiting:
         audit.record_many(
             actor=None,
@@ -82,7 +123,9 @@ def _promote_waiting(course):
 @transaction.atomic
 def booking_make(*, course: Course, school: School, actor, attendee_name: str, attendee_email: str) -> Booking:
     """Book a place for one of the school's staff; a full course puts them on the waiting list.
-    The course row is locked, so two bookings for the last place cannot both get it. Audited."""
+    The course row is locked, so two bookings for the last place cannot both get it. Emails the
+    person booked (and the school's SLT lead) that they have a place or are on the waiting list,
+    with how to cancel. Audited."""
     if not permissions.can_book(actor, school):
         raise Refusal("You can book places only for your own school.")
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -108,23 +151,36 @@ def booking_make(*, course: Course, school: School, actor, attendee_name: str, a
         summary=booking.get_status_display(),
         data={"school": school.pk},
     )
+    waiting = booking.status == Booking.Status.WAITING
+    _email_booking(booking, "training_waiting_list" if waiting else "training_booking_confirmed")
     return booking
 
 
 @transaction.atomic
 def booking_cancel(*, booking: Booking, actor) -> Booking:
-    """Cancel a booking; a place it freed goes to the first on the waiting list. Audited."""
+    """Cancel a booking (the school's staff or the H&W team); a place it freed goes to the first on
+    the waiting list. Emails the person (and the school's SLT lead) that the place is cancelled,
+    saying whether the school or the H&W team cancelled it, and whoever moves up that they have a
+    place. Cancelling a cancelled booking changes and sends nothing. Audited."""
     if not permissions.can_book(actor, booking.school):
         raise Refusal("You can cancel only your own school's bookings.")
     course = Course.objects.select_for_update().get(pk=booking.course_id)
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("school").get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
         return booking
     if course.runs_on < timezone.localdate():
         raise Refusal("This course has already run: its bookings can no longer be cancelled")
+    was_waiting = booking.status == Booking.Status.WAITING
     booking.status, booking.updated_at = Booking.Status.CANCELLED, timezone.now()
     booking.save(update_fields=["status", "updated_at"])
     audit.record(actor=actor, action="training.booking_cancelled", target=booking, summary=booking.attendee_name)
+    booking.course = course
+    _email_booking(
+        booking,
+        "training_booking_cancelled",
+        was_waiting=was_waiting,
+        by_team=not is_school_member(actor, booking.school),
+    )
     _promote_waiting(course)
     return booking
 

@@ -491,6 +491,11 @@ MATRIX = {
     "surveys:window_csv": rule(
         url("surveys:window_csv", pk=lambda w: w.survey.pk), get={LEAD, COLL, ADMIN}, hidden=A_HIDDEN
     ),
+    "surveys:window_close": rule(url("surveys:window_close", pk=lambda w: w.survey.pk), get={LEAD}, hidden=A_HIDDEN),
+    "surveys:window_cancel": rule(url("surveys:window_cancel", pk=lambda w: w.survey.pk), get={LEAD}, hidden=A_HIDDEN),
+    "surveys:window_closing_date": rule(
+        url("surveys:window_closing_date", pk=lambda w: w.survey.pk), get={LEAD}, hidden=A_HIDDEN
+    ),
     "surveys:window_snapshot": rule(
         url("surveys:window_snapshot", pk=lambda w: w.survey.pk), get={LEAD}, hidden=A_HIDDEN
     ),
