@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from accreditation.downloads import private_download, stored_file_response
 from accreditation.errors import Refusal, show_refusal
@@ -513,7 +513,6 @@ PDF_EXPORT_REFRESH_SECONDS = 3
 
 
 @login_required
-@require_GET
 def pdf_export(request, pk, export_id):
     export = selectors.pdf_export_get_for_user(request.user, pk, export_id)
     context = {"export": export, "application": export.application, "refresh_seconds": PDF_EXPORT_REFRESH_SECONDS}
@@ -521,7 +520,6 @@ def pdf_export(request, pk, export_id):
 
 
 @login_required
-@require_GET
 def pdf_export_download(request, pk, export_id):
     export = selectors.pdf_export_get_for_user(request.user, pk, export_id)
     if export.status != export.Status.DONE:

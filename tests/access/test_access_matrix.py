@@ -236,13 +236,11 @@ MATRIX = {
     "portfolios:pdf_export": rule(
         url("portfolios:pdf_export", pk=lambda w: w.application.pk, export_id=lambda w: w.pdf_export.pk),
         get=SCHOOL_A | {ADMIN},
-        post=NOBODY,
         hidden=A_HIDDEN,
     ),
     "portfolios:pdf_export_download": rule(
         url("portfolios:pdf_export_download", pk=lambda w: w.application.pk, export_id=lambda w: w.pdf_export.pk),
         get=SCHOOL_A | {ADMIN},
-        post=NOBODY,
         hidden=A_HIDDEN,
     ),
     "portfolios:pdf_export_again": rule(
