@@ -28,9 +28,13 @@ def export_name(application, suffix):
 
 
 PORTFOLIO_TEMPLATE = "portfolios/export/portfolio_pdf.html"
+# The portfolio PDF is tagged (headings, lists, paragraphs and the language in its structure tree)
+# so screen readers and reflow work in PDF readers; it costs a few per cent of the render.
 
 
-def _portfolio_context(application, responses) -> dict:
+def portfolio_pdf_context(application, responses) -> dict:
+    """What the portfolio template needs for the whole portfolio (a part overrides `responses`,
+    `include_front` and `first_page`)."""
     return {
         "application": application,
         "school": application.school,
@@ -59,9 +63,9 @@ def portfolio_pdf(application, *, on_progress=None) -> bytes:
     each criterion (stage "laying_out") and once before the file is written (stage "writing").
     """
     responses = list(selectors.responses_for_application(application))
-    context = _portfolio_context(application, responses)
+    context = portfolio_pdf_context(application, responses)
     if on_progress is None:
-        return render_pdf(PORTFOLIO_TEMPLATE, context)
+        return render_pdf(PORTFOLIO_TEMPLATE, context, pdf_tags=True)
     totals = {"items_total": context["evidence_count"], "criteria_total": len(responses)}
     documents = [render_document(PORTFOLIO_TEMPLATE, {**context, "responses": []})]
     pages = len(documents[0].pages)
@@ -73,7 +77,7 @@ def portfolio_pdf(application, *, on_progress=None) -> bytes:
         items_done += len(response.evidence.all())
         on_progress(stage="laying_out", items_done=items_done, criteria_done=number, **totals)
     on_progress(stage="writing", items_done=items_done, criteria_done=len(responses), **totals)
-    return pdf_from_documents(documents)
+    return pdf_from_documents(documents, pdf_tags=True)
 
 
 class _Sink:

@@ -93,6 +93,10 @@ class TestLayingOutInParts:
         produced = (timezone.localdate() - timedelta(days=41)).strftime("%-d %B %Y")
         assert f"Produced {produced}" in joined
         assert "Hillside Primary" in parts[0] and "16 evidence links across 8 criteria" in parts[0]
+        # Both are tagged PDFs (a structure tree with headings, and the language) for screen readers.
+        for data in (in_parts, at_once):
+            root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+            assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
 
 
 class TestBuild:
