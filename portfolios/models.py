@@ -5,6 +5,7 @@ nothing here changes state on save().
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -383,6 +384,11 @@ class PortfolioExport(models.Model):
         FINISHED = "finished", "Finished"
 
     ACTIVE = [Status.QUEUED, Status.RUNNING]
+    # An export still queued this long after it was asked for, or still running this long after it
+    # started (the task's hard time limit is 5 minutes), has died with its worker or its queue.
+    QUEUED_TOO_LONG = timedelta(minutes=30)
+    RUNNING_TOO_LONG = timedelta(minutes=10)
+    STOPPED = "The export stopped before it finished (the background worker was stopped or restarted)."
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pdf_exports")
     requested_by = models.ForeignKey(
@@ -419,6 +425,22 @@ class PortfolioExport(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE
+
+    @property
+    def is_stalled(self):
+        """Queued or running for longer than any live job would be: its worker or queue is gone.
+        The next request for the PDF marks it failed (portfolios.pdf_exports)."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.created_at < now - self.QUEUED_TOO_LONG
+        if self.status == self.Status.RUNNING:
+            return self.started_at is not None and self.started_at < now - self.RUNNING_TOO_LONG
+        return False
+
+    @property
+    def is_under_way(self):
+        """Queued or running, and not stalled: its page keeps refreshing."""
+        return self.is_active and not self.is_stalled
 
     @property
     def percent(self) -> int:

@@ -13,7 +13,7 @@ under the retention schedule (insight.privacy.schedule, "portfolio-pdfs"), throu
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,11 +26,7 @@ from .models import Application, PortfolioExport
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "portfolios.build_portfolio_pdf"
-# A job still queued this long after it was asked for, or still running this long after it
-# started (the task's hard time limit is 5 minutes), has died with its worker or its queue.
-QUEUED_TOO_LONG = timedelta(minutes=30)
-RUNNING_TOO_LONG = timedelta(minutes=10)
-STOPPED = "The export stopped before it finished (the background worker was stopped or restarted)."
+STOPPED = PortfolioExport.STOPPED
 NOT_QUEUED = "The export could not be started: the background job queue did not answer."
 
 
@@ -49,9 +45,9 @@ def _enqueue(export_id: int) -> None:
 
 def _fail_dead_jobs(application: Application, now: datetime) -> int:
     dead = PortfolioExport.objects.filter(application=application).filter(
-        status=PortfolioExport.Status.QUEUED, created_at__lt=now - QUEUED_TOO_LONG
+        status=PortfolioExport.Status.QUEUED, created_at__lt=now - PortfolioExport.QUEUED_TOO_LONG
     ) | PortfolioExport.objects.filter(application=application).filter(
-        status=PortfolioExport.Status.RUNNING, started_at__lt=now - RUNNING_TOO_LONG
+        status=PortfolioExport.Status.RUNNING, started_at__lt=now - PortfolioExport.RUNNING_TOO_LONG
     )
     return dead.update(status=PortfolioExport.Status.FAILED, error=STOPPED, finished_at=now)
 

@@ -302,6 +302,28 @@ class TestViews:
         assert response["Location"] == reverse("portfolios:pdf_export", args=[application.pk, again.pk])
         assert again.status == PortfolioExport.Status.DONE
 
+    def test_a_stalled_export_shows_as_failed_and_trying_again_replaces_it(
+        self, client, application, lead, large, time_machine
+    ):
+        time_machine.move_to(timezone.now(), tick=False)
+        client.force_login(lead.user)
+        stalled = PortfolioExport.objects.create(
+            application=application, status=PortfolioExport.Status.RUNNING, started_at=timezone.now()
+        )
+        url = reverse("portfolios:pdf_export", args=[application.pk, stalled.pk])
+        assert 'http-equiv="refresh"' in client.get(url).content.decode()
+
+        time_machine.shift(PortfolioExport.RUNNING_TOO_LONG + timedelta(seconds=1))
+        page = client.get(url).content.decode()
+
+        assert 'http-equiv="refresh"' not in page and "data-refresh-seconds" not in page
+        assert "The PDF could not be made" in page and PortfolioExport.STOPPED in page
+        response = client.post(reverse("portfolios:pdf_export_again", args=[application.pk, stalled.pk]))
+        stalled.refresh_from_db()
+        fresh = PortfolioExport.objects.exclude(pk=stalled.pk).get()
+        assert stalled.status == PortfolioExport.Status.FAILED and fresh.status == PortfolioExport.Status.QUEUED
+        assert response["Location"] == reverse("portfolios:pdf_export", args=[application.pk, fresh.pk])
+
     def test_only_the_schools_team_and_admins_reach_an_export(self, client, application, lead, large):
         export = PortfolioExport.objects.create(
             application=application,
