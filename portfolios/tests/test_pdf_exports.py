@@ -93,10 +93,18 @@ class TestLayingOutInParts:
         produced = (timezone.localdate() - timedelta(days=41)).strftime("%-d %B %Y")
         assert f"Produced {produced}" in joined
         assert "Hillside Primary" in parts[0] and "16 evidence links across 8 criteria" in parts[0]
-        # Both are tagged PDFs (a structure tree with headings, and the language) for screen readers.
+        # Both carry the language and the bookmarks: the cover's title, the school details, each criterion.
         for data in (in_parts, at_once):
-            root = PdfReader(io.BytesIO(data)).trailer["/Root"]
-            assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+            reader = PdfReader(io.BytesIO(data))
+            assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+            titles = [entry.title for entry in reader.outline[1] if not isinstance(entry, list)]
+            assert titles == [
+                "School details",
+                *[
+                    f"Criterion {c.criterion.number}: {c.criterion.short_title}"
+                    for c in application.responses.order_by("criterion__number")
+                ],
+            ]
 
 
 class TestBuild:
