@@ -46,17 +46,33 @@ def _url_fetcher(url, *args, **kwargs):
     return _safe_fetcher().fetch(url)
 
 
-def render_pdf(template_name: str, context: dict | None = None) -> bytes:
-    """The PDF of `template_name` rendered with `context` (plus the service names)."""
-    from weasyprint import HTML
-
-    ctx = {
+def _context(context: dict | None) -> dict:
+    return {
         "SERVICE_NAME": settings.SERVICE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "HW_TEAM_EMAIL": settings.HW_TEAM_EMAIL,
         "SITE_URL": settings.SITE_URL,
         **(context or {}),
     }
-    html = render_to_string(template_name, ctx)
+
+
+def render_document(template_name: str, context: dict | None = None):
+    """The laid-out WeasyPrint document of `template_name`: its pages can be joined with other
+    documents' (pdf_from_documents), so a long PDF can be laid out in parts and report progress."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, _context(context))
     base = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/" if settings.STATICFILES_DIRS else None
-    return HTML(string=html, base_url=base, url_fetcher=_safe_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=_safe_fetcher()).render()
+
+
+def pdf_from_documents(documents, **options) -> bytes:
+    """One PDF of every page of `documents`, in order (metadata from the first)."""
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(**options)
+
+
+def render_pdf(template_name: str, context: dict | None = None, **options) -> bytes:
+    """The PDF of `template_name` rendered with `context` (plus the service names). `options` go
+    to WeasyPrint's write_pdf (e.g. pdf_tags=True for a tagged PDF)."""
+    return render_document(template_name, context).write_pdf(**options)

@@ -337,6 +337,9 @@ if not DEBUG and not CLAMAV_SOCKET:
 EVIDENCE_UPLOADS_PER_HOUR = env.int("EVIDENCE_UPLOADS_PER_HOUR", default=60)
 EVIDENCE_SCHOOL_MAX_FILES = env.int("EVIDENCE_SCHOOL_MAX_FILES", default=3000)
 EVIDENCE_SCHOOL_QUOTA_BYTES = env.int("EVIDENCE_SCHOOL_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
+# A portfolio PDF with more evidence links than this is produced in the background (a Celery task)
+# with its progress shown, then downloaded when ready; smaller ones download at once (issue 20).
+PORTFOLIO_PDF_INLINE_MAX_ITEMS = env.int("PORTFOLIO_PDF_INLINE_MAX_ITEMS", default=300)
 
 # ----------------------------------------------------------------------------- email
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -564,7 +564,6 @@ def pdf_figures(application, repeat=3) -> dict:
     """portfolio_pdf beside WeasyPrint rendering the same HTML alone (same base URL and fetcher)."""
     from django.conf import settings
     from django.template.loader import render_to_string
-    from django.utils import timezone
     from weasyprint import HTML
 
     from accreditation import pdf
@@ -576,22 +575,19 @@ def pdf_figures(application, repeat=3) -> dict:
         data = exports.portfolio_pdf(application)
         full.append(time.perf_counter() - started)
         html = render_to_string(
-            "portfolios/export/portfolio_pdf.html",
+            exports.PORTFOLIO_TEMPLATE,
             {
                 "SERVICE_NAME": settings.SERVICE_NAME,
                 "COUNCIL_NAME": settings.COUNCIL_NAME,
                 "HW_TEAM_EMAIL": settings.HW_TEAM_EMAIL,
                 "SITE_URL": settings.SITE_URL,
-                "application": application,
-                "school": application.school,
-                "responses": selectors.responses_for_application(application),
-                "generated_at": timezone.now(),
+                **exports.portfolio_pdf_context(application, list(selectors.responses_for_application(application))),
             },
         )
         base = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
         started = time.perf_counter()
         document = HTML(string=html, base_url=base, url_fetcher=pdf._url_fetcher).render()
-        document.write_pdf()
+        document.write_pdf(pdf_tags=True)
         alone.append(time.perf_counter() - started)
         pages = len(document.pages)
     items = sum(r.evidence.count() for r in application.responses.all())

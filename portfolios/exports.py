@@ -1,7 +1,8 @@
 """The portfolio as a PDF, and its evidence files as a streamed ZIP with an index.
 
 Both are used by the school's and the H&W team's views here, and by validators' views in
-validation (after their own assignment and conflict checks).
+validation (after their own assignment and conflict checks). A large portfolio's PDF is made in
+the background by portfolios.pdf_exports, through the same function.
 """
 
 import csv
@@ -9,11 +10,12 @@ import io
 import re
 import zipfile
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accreditation.csv_export import neutralise
-from accreditation.pdf import render_pdf
+from accreditation.pdf import pdf_from_documents, render_document, render_pdf
 
 from . import selectors, uploads
 
@@ -25,18 +27,57 @@ def export_name(application, suffix):
     return f"portfolio-{application.school.urn}-{school}-{application.pk}.{suffix}"
 
 
-def portfolio_pdf(application) -> bytes:
+PORTFOLIO_TEMPLATE = "portfolios/export/portfolio_pdf.html"
+# Not a tagged PDF: WeasyPrint's pdf_tags=True (a structure tree for screen readers) costs 10-15%
+# of the render, which the 1.5-second budget for 200 items cannot spare (docs/decisions.md).
+
+
+def portfolio_pdf_context(application, responses) -> dict:
+    """What the portfolio template needs for the whole portfolio (a part overrides `responses`,
+    `include_front` and `first_page`)."""
+    return {
+        "application": application,
+        "school": application.school,
+        "responses": responses,
+        "generated_at": timezone.now(),
+        "evidence_count": sum(len(response.evidence.all()) for response in responses),
+        "criteria_count": len(responses),
+        "include_front": True,
+        "first_page": 1,
+    }
+
+
+def pdf_made_in_background(evidence_links: int) -> bool:
+    """Whether a portfolio with this many evidence links is made in the background (a PDF with
+    more than PORTFOLIO_PDF_INLINE_MAX_ITEMS takes longer to lay out than a browser should wait)."""
+    return evidence_links > settings.PORTFOLIO_PDF_INLINE_MAX_ITEMS
+
+
+def portfolio_pdf(application, *, on_progress=None) -> bytes:
     """Cover, school details, the renewal's development area, then each criterion with its
-    self-evaluation and the evidence list (dates and impact)."""
-    return render_pdf(
-        "portfolios/export/portfolio_pdf.html",
-        {
-            "application": application,
-            "school": application.school,
-            "responses": selectors.responses_for_application(application),
-            "generated_at": timezone.now(),
-        },
-    )
+    self-evaluation and the evidence list (dates and impact).
+
+    Without `on_progress`: one pass, the quickest way. With it, the PDF is laid out in parts (the
+    front matter, then each criterion, page numbers running on) and `on_progress(stage=...,
+    items_done=..., items_total=..., criteria_done=..., criteria_total=...)` is called after
+    each criterion (stage "laying_out") and once before the file is written (stage "writing").
+    """
+    responses = list(selectors.responses_for_application(application))
+    context = portfolio_pdf_context(application, responses)
+    if on_progress is None:
+        return render_pdf(PORTFOLIO_TEMPLATE, context)
+    totals = {"items_total": context["evidence_count"], "criteria_total": len(responses)}
+    documents = [render_document(PORTFOLIO_TEMPLATE, {**context, "responses": []})]
+    pages = len(documents[0].pages)
+    items_done = 0
+    for number, response in enumerate(responses, start=1):
+        part = {**context, "responses": [response], "include_front": False, "first_page": pages + 1}
+        documents.append(render_document(PORTFOLIO_TEMPLATE, part))
+        pages += len(documents[-1].pages)
+        items_done += len(response.evidence.all())
+        on_progress(stage="laying_out", items_done=items_done, criteria_done=number, **totals)
+    on_progress(stage="writing", items_done=items_done, criteria_done=len(responses), **totals)
+    return pdf_from_documents(documents)
 
 
 class _Sink:

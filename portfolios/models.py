@@ -5,10 +5,11 @@ nothing here changes state on save().
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from schools.models import School
@@ -367,6 +368,102 @@ class RetentionSchedule(models.Model):
 
     def __str__(self):
         return "Evidence retention schedule"
+
+
+class PortfolioExport(models.Model):
+    """A portfolio PDF produced in the background (issue 20): one with more evidence links than
+    PORTFOLIO_PDF_INLINE_MAX_ITEMS takes too long to lay out while a browser waits. The file is a
+    copy of the portfolio in private storage, deleted under the retention schedule. At most one
+    export per application is queued or running at a time; a repeated request reuses it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being made"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Stage(models.TextChoices):
+        WAITING = "waiting", "Waiting for the background worker"
+        COLLECTING = "collecting", "Collecting the portfolio"
+        LAYING_OUT = "laying_out", "Laying out the criteria and their evidence"
+        WRITING = "writing", "Writing the PDF file"
+        FINISHED = "finished", "Finished"
+
+    ACTIVE = [Status.QUEUED, Status.RUNNING]
+    # An export still queued this long after it was asked for, or still running this long after it
+    # started (the task's hard time limit is 5 minutes), has died with its worker or its queue.
+    QUEUED_TOO_LONG = timedelta(minutes=30)
+    RUNNING_TOO_LONG = timedelta(minutes=10)
+    STOPPED = "The export stopped before it finished (the background worker was stopped or restarted)."
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pdf_exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.WAITING)
+    items_done = models.PositiveIntegerField("evidence links laid out", default=0)
+    items_total = models.PositiveIntegerField("evidence links", default=0)
+    criteria_done = models.PositiveSmallIntegerField("criteria laid out", default=0)
+    criteria_total = models.PositiveSmallIntegerField("criteria", default=0)
+    file = models.FileField(storage=evidence_storage, max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="What went wrong, for the support team (shown in a details box).")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=["queued", "running"]),
+                name="portfolio_export_one_active_per_application",
+            ),
+            models.CheckConstraint(condition=Q(items_done__lte=F("items_total")), name="portfolio_export_items_done"),
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="portfolio_export_done_has_file"),
+        ]
+
+    def __str__(self):
+        return f"Portfolio PDF of {self.application} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+    @property
+    def is_stalled(self):
+        """Queued or running for longer than any live job would be: its worker or queue is gone.
+        The next request for the PDF marks it failed (portfolios.pdf_exports)."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.created_at < now - self.QUEUED_TOO_LONG
+        if self.status == self.Status.RUNNING:
+            return self.started_at is not None and self.started_at < now - self.RUNNING_TOO_LONG
+        return False
+
+    @property
+    def is_under_way(self):
+        """Queued or running, and not stalled: its page keeps refreshing."""
+        return self.is_active and not self.is_stalled
+
+    @property
+    def percent(self) -> int:
+        """How far along, for the progress bar: laying out the evidence is most of the work, so
+        it runs from 5% to 90% by evidence links laid out (by criteria when there are none)."""
+        if self.status == self.Status.DONE:
+            return 100
+        if self.stage == self.Stage.WRITING:
+            return 90
+        if self.stage == self.Stage.LAYING_OUT:
+            done, total = (
+                (self.items_done, self.items_total) if self.items_total else (self.criteria_done, self.criteria_total)
+            )
+            return 5 + (85 * done // total if total else 0)
+        if self.stage == self.Stage.COLLECTING:
+            return 2
+        return 0
 
 
 # The school's action plan (issue 17) lives in its own package; imported here so Django finds it.

@@ -16,7 +16,7 @@ from accreditation.permissions import is_hw_admin
 from schools.models import School
 
 from . import dates, permissions
-from .models import Application, CriteriaSet, Criterion, CriterionResponse, EvidenceItem
+from .models import Application, CriteriaSet, Criterion, CriterionResponse, EvidenceItem, PortfolioExport
 
 # A link to a response that is not open for editing freezes the evidence item: it is part of a
 # submitted (or decided) portfolio. Withdrawn applications free their evidence.
@@ -180,6 +180,24 @@ def responses_for_application(application):
         .prefetch_related("evidence__criteria")
         .order_by("criterion__number")
     )
+
+
+def evidence_link_count(application) -> int:
+    """How many evidence links the application's portfolio lists (an item on two criteria counts twice)."""
+    return CriterionResponse.evidence.through.objects.filter(criterionresponse__application=application).count()
+
+
+def pdf_export_get_for_user(user, application_pk, export_pk) -> PortfolioExport:
+    """One background PDF of an application the user may see, or 404 (the PDF view's rule)."""
+    application = application_get_for_user(user, application_pk)
+    return get_object_or_404(
+        PortfolioExport.objects.select_related("application__school"), application=application, pk=export_pk
+    )
+
+
+def latest_pdf_export(application) -> PortfolioExport | None:
+    """The application's most recently asked-for background PDF, if any."""
+    return application.pdf_exports.first()
 
 
 def evidence_for_application(application):

@@ -76,3 +76,13 @@ def rescan_pending_evidence():
     counts = scanning.evidence_scan_pending()
     logger.info("Rescan of evidence waiting for the virus scanner: %s", counts)
     return {str(k): v for k, v in counts.items()}
+
+
+@shared_task(name="portfolios.build_portfolio_pdf", acks_late=True)
+def build_portfolio_pdf(*, export_id: int):
+    """Make a large portfolio's PDF in the background (issue 20); the work is in portfolios.pdf_exports."""
+    from . import pdf_exports
+
+    built = pdf_exports.portfolio_export_build(export_id=export_id)
+    logger.info("Portfolio PDF export %s built: %s", export_id, built)
+    return built

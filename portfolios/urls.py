@@ -49,6 +49,17 @@ urlpatterns = [
     path("portfolio/applications/<int:pk>/submit/", views.application_submit, name="submit"),
     path("portfolio/applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("portfolio/applications/<int:pk>/portfolio.pdf", views.export_pdf, name="export_pdf"),
+    path("portfolio/applications/<int:pk>/portfolio-pdf/<int:export_id>/", views.pdf_export, name="pdf_export"),
+    path(
+        "portfolio/applications/<int:pk>/portfolio-pdf/<int:export_id>/portfolio.pdf",
+        views.pdf_export_download,
+        name="pdf_export_download",
+    ),
+    path(
+        "portfolio/applications/<int:pk>/portfolio-pdf/<int:export_id>/again/",
+        views.pdf_export_again,
+        name="pdf_export_again",
+    ),
     path("portfolio/applications/<int:pk>/evidence.zip", views.export_zip, name="export_zip"),
     path("", include("portfolios.training.urls")),  # issue 19: training records
 ]

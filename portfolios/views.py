@@ -19,7 +19,18 @@ from schools.models import School
 from schools.permissions import is_school_lead
 from schools.selectors import school_for_user
 
-from . import exports, forms, meetings, permissions, renewals, returns_summary, selectors, services, uploads
+from . import (
+    exports,
+    forms,
+    meetings,
+    pdf_exports,
+    permissions,
+    renewals,
+    returns_summary,
+    selectors,
+    services,
+    uploads,
+)
 from .advice import selectors as advice_selectors
 from .exemplars import selectors as exemplar_selectors
 from .guidance import selectors as guidance_selectors
@@ -341,6 +352,7 @@ def application_detail(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     rows = selectors.task_list(application)
     comments = list(advice_selectors.comments_for_application(application).filter(request__completed_at__isnull=False))
+    pdf_in_background = exports.pdf_made_in_background(sum(row.evidence_count for row in rows))
     return render(
         request,
         "portfolios/application.html",
@@ -361,6 +373,8 @@ def application_detail(request, pk):
             if application.state != Application.State.DRAFT
             else None,
             "is_lead": is_school_lead(request.user, application.school),
+            "pdf_in_background": pdf_in_background,
+            "pdf_export": selectors.latest_pdf_export(application) if pdf_in_background else None,
         },
     )
 
@@ -483,9 +497,40 @@ def application_withdraw(request, pk):
 @login_required
 def export_pdf(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
+    if exports.pdf_made_in_background(selectors.evidence_link_count(application)):
+        export = pdf_exports.portfolio_export_request(application=application, actor=request.user)
+        return redirect("portfolios:pdf_export", pk=application.pk, export_id=export.pk)
     response = HttpResponse(exports.portfolio_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.export_name(application, "pdf")}"'
     return private_download(response)
+
+
+# While an export is being made its page asks the browser to load it again this often (seconds).
+PDF_EXPORT_REFRESH_SECONDS = 3
+
+
+@login_required
+def pdf_export(request, pk, export_id):
+    export = selectors.pdf_export_get_for_user(request.user, pk, export_id)
+    context = {"export": export, "application": export.application, "refresh_seconds": PDF_EXPORT_REFRESH_SECONDS}
+    return render(request, "portfolios/pdf_export.html", context)
+
+
+@login_required
+def pdf_export_download(request, pk, export_id):
+    export = selectors.pdf_export_get_for_user(request.user, pk, export_id)
+    if export.status != export.Status.DONE:
+        raise Http404("The PDF is not ready")
+    name = exports.export_name(export.application, "pdf")
+    return stored_file_response(export.file.name, filename=name, content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def pdf_export_again(request, pk, export_id):
+    export = selectors.pdf_export_get_for_user(request.user, pk, export_id)
+    again = pdf_exports.portfolio_export_request(application=export.application, actor=request.user)
+    return redirect("portfolios:pdf_export", pk=pk, export_id=again.pk)
 
 
 @login_required

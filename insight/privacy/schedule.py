@@ -26,6 +26,7 @@ from accreditation import audit, erasure
 from accreditation.errors import Refusal
 from accreditation.models import AuditEvent, OutboxMessage, User, UserSession
 from insight import retention as evidence_due
+from portfolios import pdf_exports as portfolio_pdfs
 from portfolios import retention as evidence_schedule
 from portfolios.surveys import retention as survey_answers
 from portfolios.training import privacy as training_records
@@ -231,6 +232,23 @@ KINDS: list[RecordKind] = [
         fixed_rule="Kept with the award: a letter is deleted with the application's evidence files",
         due=lambda now, amount=None: _letters_due(now).count(),
         purge=_letters_purge,
+    ),
+    RecordKind(
+        key="portfolio-pdfs",
+        name="Portfolio PDFs made in the background",
+        holds="A copy of a large portfolio as it was when asked for: self-evaluations and evidence titles, "
+        "descriptions and impact (they may name staff); who asked for it",
+        purpose="To let the school and the H&W team download a portfolio too large to make while they wait",
+        basis=PUBLIC_TASK,
+        where="The portal's private file store (S3 bucket in production); the portfolio itself stays",
+        after="after it was asked for",
+        unit="days",
+        default=7,
+        minimum=1,
+        maximum=90,
+        minimum_reason="a PDF asked for late in the day must still be there the next morning",
+        due=lambda now, amount: portfolio_pdfs.portfolio_exports_older_than(now - timedelta(days=amount)).count(),
+        purge=lambda now, amount: portfolio_pdfs.portfolio_exports_purge(cutoff=now - timedelta(days=amount)),
     ),
     RecordKind(
         key="deactivated-accounts",

@@ -233,6 +233,22 @@ MATRIX = {
     "portfolios:export_pdf": rule(
         url("portfolios:export_pdf", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
     ),
+    "portfolios:pdf_export": rule(
+        url("portfolios:pdf_export", pk=lambda w: w.application.pk, export_id=lambda w: w.pdf_export.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:pdf_export_download": rule(
+        url("portfolios:pdf_export_download", pk=lambda w: w.application.pk, export_id=lambda w: w.pdf_export.pk),
+        get=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+    ),
+    "portfolios:pdf_export_again": rule(
+        url("portfolios:pdf_export_again", pk=lambda w: w.application.pk, export_id=lambda w: w.pdf_export.pk),
+        post=SCHOOL_A | {ADMIN},
+        hidden=A_HIDDEN,
+        post_only=True,
+    ),
     "portfolios:export_zip": rule(
         url("portfolios:export_zip", pk=lambda w: w.application.pk), get=SCHOOL_A | {ADMIN}, hidden=A_HIDDEN
     ),

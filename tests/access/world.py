@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -15,7 +16,7 @@ from accreditation import services as account_services
 from accreditation.models import Invitation
 from accreditation.tests.factories import AdminFactory, UserFactory
 from portfolios import services as portfolio_services
-from portfolios.models import Application
+from portfolios.models import Application, PortfolioExport
 from portfolios.tests.factories import EvidenceItemFactory, complete_application, pdf_upload
 from schools.models import InspectionCorrection, Registration, WelcomePackResource
 from schools.returns import services as returns_services
@@ -168,6 +169,16 @@ def build(clock) -> World:
     calendar_token = validation_services.calendar_feed_renew(user=validator.user)
     survey = _survey_window(lead)
 
+    # A background portfolio PDF (issue 20), made, so its download answers for those allowed.
+    pdf_export = PortfolioExport.objects.create(
+        application=application,
+        requested_by=lead.user,
+        status=PortfolioExport.Status.DONE,
+        stage=PortfolioExport.Stage.FINISHED,
+        file=default_storage.save("portfolio-exports/matrix.pdf", ContentFile(b"%PDF-1.4 matrix")),
+        size=15,
+    )
+
     exemplar, advice_comment = _good_practice_and_advice(application, draft, lead, admin)
     training = _training_records(admin, lead, school)
     strategy = _strategy_records(admin)
@@ -188,6 +199,7 @@ def build(clock) -> World:
         "decision": decision,
         "award": award,
         "application": application,
+        "pdf_export": pdf_export,
         "draft": draft,
         "other_application": other_application,
         "evidence": uploaded,

@@ -112,6 +112,7 @@ DOWNLOADS = [
     ("lead", "portfolios:evidence_download", lambda w: [w.evidence.pk], {}),
     ("lead", "portfolios:export_pdf", lambda w: [w.application.pk], {}),
     ("lead", "portfolios:export_zip", lambda w: [w.application.pk], {}),
+    ("lead", "portfolios:pdf_export_download", lambda w: [w.application.pk, w.pdf_export.pk], {}),
     ("lead", "validation:certificate", lambda w: [w.award.pk], {}),
     ("lead", "validation:feedback_letter", lambda w: [w.decision.pk], {}),
     ("lead", "schools:welcome_pack_download", lambda w: [w.file_resource.pk], {}),
