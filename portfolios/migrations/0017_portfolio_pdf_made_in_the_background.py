@@ -10,7 +10,7 @@ import portfolios.storage
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolios", "0014_application_information_request"),
+        ("portfolios", "0016_course_start_and_end_times"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
