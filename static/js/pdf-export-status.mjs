@@ -2,6 +2,8 @@
 // Without JavaScript the page reloads itself (a <noscript> refresh); with it, this module fetches
 // the same page every few seconds and swaps in the new status, so focus and the reading position
 // stay put. The role="status" line above it is announced when the PDF is ready or has failed.
+import { initAll } from "../build/govuk-frontend.min.js";
+
 const region = document.querySelector("[data-pdf-export-status]");
 const announce = document.querySelector("[data-pdf-export-announce]");
 
@@ -35,7 +37,6 @@ async function refresh() {
   }
   if (!region.dataset.refreshSeconds) {
     // Finished: start the GOV.UK components the new content holds (buttons, error summary).
-    const { initAll } = await import("../build/govuk-frontend.min.js");
     initAll({ scope: region });
     return;
   }
