@@ -36,7 +36,6 @@ from .exemplars import selectors as exemplar_selectors
 from .guidance import selectors as guidance_selectors
 from .models import Application, Criterion
 from .readiness import forms as readiness_forms
-from .readiness import selectors as readiness_selectors
 from .readiness import services as readiness_services
 
 
@@ -384,7 +383,7 @@ def criterion_edit(request, pk, number):
     response = selectors.response_get_for_user(request.user, pk, number)
     application = response.application
     criterion = response.criterion
-    rating = readiness_selectors.ratings_for(application).get(number)
+    rating = getattr(response, "self_rating", None)  # the criterion's self-rating, if the school gave one
     linked = list(response.evidence.all())
     initial = {
         "self_evaluation": response.self_evaluation,

@@ -64,12 +64,6 @@ class Readiness:
         return not self.general and all(row.ready for row in self.rows)
 
 
-def ratings_for(application) -> dict[int, SelfRating]:
-    """Each criterion number's rating, for the task list."""
-    ratings = SelfRating.objects.filter(response__application=application).select_related("response__criterion")
-    return {r.response.criterion.number: r for r in ratings}
-
-
 def readiness_for(application, *, user, as_of: date | None = None) -> Readiness:
     as_of = as_of or timezone.localdate()
     meeting_date = meetings.meeting_date_for(application, as_of)
