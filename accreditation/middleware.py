@@ -81,7 +81,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from .permissions import has_second_factor, second_factor_required
+        from .permissions import second_factor_gate
 
         user = request.user
         if not user.is_authenticated or user.is_verified():
@@ -91,9 +91,10 @@ class SecondFactorMiddleware:
             return None
         if match and match.url_name in self.OPEN_PUBLIC_VIEWS:
             return None
-        if not second_factor_required(user):
+        required, has_device = second_factor_gate(user)
+        if not required:
             return None
-        target = "accounts:two_factor_verify" if has_second_factor(user) else "accounts:two_factor_setup"
+        target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 

@@ -165,7 +165,8 @@ AUTH_USER_MODEL = "accreditation.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out sign-in never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the person with the second-factor gate's answers (issue 20).
+    "accreditation.backends.PortalModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

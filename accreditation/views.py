@@ -103,7 +103,7 @@ def invitation(request, token):
             user = services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
         except services.InvitationError as error:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accreditation.backends.PortalModelBackend")
         messages.success(request, "Your password is set and you are signed in.")
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/invitation.html", {"form": form, "invited_user": invite.user})

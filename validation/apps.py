@@ -13,7 +13,7 @@ class ValidationConfig(AppConfig):
 
         from . import home as validation_home
         from . import selectors
-        from .permissions import is_validator, team_join_refusal
+        from .permissions import is_validator, is_validator_expression, team_join_refusal
 
         home.register(validation_home.admin_panel)
         home.register(validation_home.validator_panel)
@@ -23,6 +23,7 @@ class ValidationConfig(AppConfig):
         # answers, renewals' evidence carried forward).
         register_next_meeting(selectors.meeting_for_submission)
         # Validators read every school's evidence: they must sign in with a second factor.
-        register_second_factor_rule(is_validator)
+        # The person is loaded with the answer (`_is_validator`, which is_validator reads first).
+        register_second_factor_rule(is_validator, annotation=("_is_validator", is_validator_expression))
         # A validator with an open conflict of interest with a school cannot join its team.
         register_team_join_check(team_join_refusal)

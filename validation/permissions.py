@@ -1,16 +1,28 @@
 """Who may do what in the validating group. Views ask these; services ask them again."""
 
+from django.db.models import Exists, OuterRef
+
 from accreditation.permissions import is_hw_admin
 from schools.selectors import membership_in
 
 from .models import Conflict, GroupMember
 
 
+def _active_memberships():
+    return GroupMember.objects.filter(is_active=True)
+
+
+def is_validator_expression():
+    """The same question as an expression on the user model: the signed-in person is loaded with it
+    as `_is_validator` (accreditation.backends), so a request asks it no more than once."""
+    return Exists(_active_memberships().filter(user=OuterRef("pk")))
+
+
 def is_validator(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     if not hasattr(user, "_is_validator"):
-        user._is_validator = GroupMember.objects.filter(user=user, is_active=True).exists()
+        user._is_validator = _active_memberships().filter(user=user).exists()
     return user._is_validator
 
 

@@ -280,3 +280,54 @@ class TestPasswordsEmailAndSessions:
         login(client, admin)
         assert client.post(reverse("accounts:two_factor_remove")).status_code == 403
         assert TOTPDevice.objects.filter(user=admin).exists()
+
+
+class TestPersonLoadedWithTheGatesAnswers:
+    """Issue 20: the backend loads the signed-in person with whether they have a confirmed device
+    (and each app's second-factor rule) in one query; the gate asks nothing more."""
+
+    def load(self, user_id, django_assert_num_queries):
+        from accreditation.backends import PortalModelBackend
+
+        with django_assert_num_queries(1):
+            return PortalModelBackend().get_user(user_id)
+
+    def test_school_user_without_a_device_in_one_query(self, django_assert_num_queries):
+        lead = LeadFactory().user
+        user = self.load(lead.pk, django_assert_num_queries)
+        assert user == lead and user.email == lead.email and user.first_name == lead.first_name
+        assert user._had_second_factor_at_start is False
+        assert user._is_validator is False
+
+    def test_a_confirmed_device_of_either_kind_counts_and_an_unconfirmed_one_does_not(self, django_assert_num_queries):
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        lead = LeadFactory().user
+        TOTPDevice.objects.create(user=lead, name="half set up", confirmed=False)
+        assert self.load(lead.pk, django_assert_num_queries)._had_second_factor_at_start is False
+        StaticDevice.objects.create(user=lead, name="recovery codes", confirmed=True)
+        assert self.load(lead.pk, django_assert_num_queries)._had_second_factor_at_start is True
+
+    def test_nobody_for_an_unknown_malformed_or_inactive_id(self, django_assert_num_queries):
+        from accreditation.backends import PortalModelBackend
+
+        lead = LeadFactory().user
+        assert self.load(lead.pk + 1000, django_assert_num_queries) is None
+        assert PortalModelBackend().get_user("not-a-number") is None
+        lead.is_active = False
+        lead.save()
+        assert self.load(lead.pk, django_assert_num_queries) is None
+
+    def test_school_user_with_an_authenticator_is_asked_for_a_code_on_every_page(self, client):
+        lead = LeadFactory().user
+        authenticator_for(lead)
+        sign_in(client, lead)
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+        # A new device set up elsewhere during a session counts from the next request.
+        other = LeadFactory().user
+        client.force_login(other)
+        assert client.get(reverse("home")).status_code == 200
+        authenticator_for(other)
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(VERIFY)
