@@ -226,6 +226,7 @@ class CriterionRow:
     stale_count: int = 0
     nearly_stale_count: int = 0
     stale_by_meeting_count: int = 0
+    unchecked_count: int = 0  # files not through the virus check yet
 
     @property
     def criterion(self):
@@ -254,6 +255,10 @@ def _evidence_age_counts(as_of: date, meeting_date: date | None) -> dict:
             "evidence", filter=Q(evidence__stale_from__gt=as_of, evidence__stale_from__lte=warn_until)
         ),
         "stale_by_meeting_count": by_meeting,
+        # Files not through the virus check yet (or removed by it) cannot be submitted.
+        "unchecked_count": Count(
+            "evidence", filter=~Q(evidence__file="") & Q(evidence__scan_state=EvidenceItem.Scan.PENDING)
+        ),
     }
 
 
@@ -288,6 +293,7 @@ def task_list(application, as_of: date | None = None) -> list[CriterionRow]:
                 stale_count=stale,
                 nearly_stale_count=response.nearly_stale_count,
                 stale_by_meeting_count=response.stale_by_meeting_count,
+                unchecked_count=response.unchecked_count,
             )
         )
     return rows
@@ -303,10 +309,14 @@ class Problem:
     number: int | None = None
 
 
-def submission_problems(application, *, user, as_of: date | None = None, check_declarations=True) -> list[Problem]:
+def submission_problems(
+    application, *, user, as_of: date | None = None, check_declarations=True, rows: list[CriterionRow] | None = None
+) -> list[Problem]:
     """Every submission rule the application does not yet meet, each with where to fix it.
 
     The check-answers page passes check_declarations=False: the declarations are on that page.
+    `rows`: the application's `task_list` for the same day, when the caller has it already (the
+    counts are the same; issue 20 stopped the task list page from counting them twice).
     """
     as_of = as_of or timezone.localdate()
     problems = []
@@ -328,25 +338,19 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
             problems.append(Problem("Enter your chosen development area", "renewal"))
         if not application.development_progress.strip():
             problems.append(Problem("Enter the progress made on your development area", "renewal"))
-    responses = application.responses.select_related("criterion").annotate(
-        evidence_count=Count("evidence"),
-        stale_count=Count("evidence", filter=Q(evidence__stale_from__lte=as_of)),
-        # Files not through the virus check yet (or removed by it) cannot be submitted.
-        unchecked_count=Count(
-            "evidence",
-            filter=~Q(evidence__file="") & Q(evidence__scan_state=EvidenceItem.Scan.PENDING),
-        ),
-    )
-    for response in responses.order_by("criterion__number"):
+    if rows is None:
+        rows = task_list(application, as_of)
+    for row in rows:
+        response = row.response
         number = response.criterion.number
         at = {"fix": "criterion", "number": number}
         if not response.self_evaluation.strip():
             problems.append(Problem(f"Write a self-evaluation for criterion {number}", **at))
-        if response.evidence_count == 0:
+        if row.evidence_count == 0:
             problems.append(Problem(f"Link at least one piece of evidence to criterion {number}", **at))
         # Criteria frozen at the first submission were judged on that day; a resubmission after a
         # request for further information is judged again only on the criteria it reopened.
-        if response.unchecked_count and response.is_editable:
+        if row.unchecked_count and response.is_editable:
             problems.append(
                 Problem(
                     f"Criterion {number} has a file still being checked for viruses: wait a few minutes and "
@@ -354,7 +358,7 @@ def submission_problems(application, *, user, as_of: date | None = None, check_d
                     **at,
                 )
             )
-        if response.stale_count and response.is_editable:
+        if row.stale_count and response.is_editable:
             problems.append(
                 Problem(
                     f"Criterion {number} has evidence more than 3 years old: remove it or link newer evidence", **at

@@ -359,7 +359,9 @@ def application_detail(request, pk):
             "application": application,
             "school": application.school,
             "rows": rows,
-            "problems": selectors.submission_problems(application, user=request.user, check_declarations=False),
+            "problems": selectors.submission_problems(
+                application, user=request.user, check_declarations=False, rows=rows
+            ),
             "can_work": permissions.can_work_on_application(request.user, application),
             "can_submit": permissions.can_submit(request.user, application),
             "can_withdraw": permissions.can_withdraw(request.user, application),
@@ -465,12 +467,12 @@ def application_submit(request, pk):
         else:
             messages.success(request, "Application submitted. We have emailed you a confirmation.")
             return redirect("portfolios:application", pk=application.pk)
-    problems = selectors.submission_problems(application, user=request.user, check_declarations=False)
+    rows = selectors.task_list(application)
     context = {
         "form": form,
         "application": application,
-        "problems": problems,
-        "rows": selectors.task_list(application),
+        "problems": selectors.submission_problems(application, user=request.user, check_declarations=False, rows=rows),
+        "rows": rows,
         "award_preview": renewals.award_preview(application.school) if application.is_renewal else None,
     }
     return render(request, "portfolios/submit.html", context)

@@ -58,6 +58,7 @@ class Readiness:
     general: list  # submission problems not tied to a criterion (eligibility, renewal, who submits)
     meeting_date: date | None
     as_of: date
+    problems: list  # every submission problem (declarations aside), `general` included
 
     @property
     def ready(self):
@@ -109,7 +110,7 @@ def readiness_for(application, *, user, as_of: date | None = None) -> Readiness:
     problems = portfolio_selectors.submission_problems(application, user=user, as_of=as_of, check_declarations=False)
     # What is left on a criterion is listed under that criterion; the rest stands on its own.
     general = [p for p in problems if p.fix != "criterion"]
-    return Readiness(rows=rows, general=general, meeting_date=meeting_date, as_of=as_of)
+    return Readiness(rows=rows, general=general, meeting_date=meeting_date, as_of=as_of, problems=problems)
 
 
 def _left(response, row, meeting_date) -> list[str]:

@@ -48,7 +48,7 @@ def check_answers(request, pk):
         "application": application,
         "school": application.school,
         "readiness": state,
-        "problems": portfolio_selectors.submission_problems(application, user=request.user, check_declarations=False),
+        "problems": state.problems,
         "guidance_version": version,
         "can_submit": permissions.can_submit(request.user, application),
     }
