@@ -153,6 +153,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for rate limits; give every web process the same one in production (Redis).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The school pages drawn from one school's data (task list, evidence library, readiness, action plan)
+# are cached whole under the school's version (schools.versions) for at most this long: the bound on
+# anything a version does not cover, such as another person's changed name. 0 turns it off.
+SCHOOL_PAGE_CACHE_SECONDS = env.int("SCHOOL_PAGE_CACHE_SECONDS", default=300)
 # Public registrations a single address may send in an hour (each one emails the school).
 REGISTRATIONS_PER_HOUR = env.int("REGISTRATIONS_PER_HOUR", default=10)
 # A signed-in person refused this many pages (another school's objects) within the window alerts

@@ -23,3 +23,8 @@ class PortfoliosConfig(AppConfig):
         home.register(training_home.admin_panel)
         returns_uses.register(returns_page_use)
         home.register_nav(survey_home.nav)
+        # Every change to this app's models moves the version of the pages of the school it belongs to
+        # (schools.versions: the cached school pages).
+        from schools.versions import track_app
+
+        track_app(self)

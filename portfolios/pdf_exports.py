@@ -20,6 +20,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from schools import versions
+
 from . import exports, selectors
 from .models import Application, PortfolioExport
 
@@ -38,9 +40,9 @@ def _enqueue(export_id: int) -> None:
         current_app.signature(TASK_NAME, kwargs={"export_id": export_id}).delay()
     except Exception:
         logger.exception("Could not queue portfolio PDF export %s; it is marked failed so it can be retried", export_id)
-        PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED).update(
-            status=PortfolioExport.Status.FAILED, error=NOT_QUEUED, finished_at=timezone.now()
-        )
+        not_queued = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED)
+        versions.changed_rows(not_queued)
+        not_queued.update(status=PortfolioExport.Status.FAILED, error=NOT_QUEUED, finished_at=timezone.now())
 
 
 def _fail_dead_jobs(application: Application, now: datetime) -> int:
@@ -49,6 +51,7 @@ def _fail_dead_jobs(application: Application, now: datetime) -> int:
     ) | PortfolioExport.objects.filter(application=application).filter(
         status=PortfolioExport.Status.RUNNING, started_at__lt=now - PortfolioExport.RUNNING_TOO_LONG
     )
+    versions.changed_rows(dead)
     return dead.update(status=PortfolioExport.Status.FAILED, error=STOPPED, finished_at=now)
 
 
@@ -82,7 +85,9 @@ def portfolio_export_request(*, application: Application, actor) -> PortfolioExp
 
 
 def _save_progress(export_id, **fields):
-    PortfolioExport.objects.filter(pk=export_id).update(**fields)
+    export = PortfolioExport.objects.filter(pk=export_id)
+    versions.changed_rows(export)
+    export.update(**fields)
 
 
 def portfolio_export_build(*, export_id: int) -> bool:
@@ -93,7 +98,9 @@ def portfolio_export_build(*, export_id: int) -> bool:
     the file under portfolio-exports/ in private storage and marks it done. Any error marks it
     failed with the error kept for support; the file is never half-written. Sends nothing.
     """
-    claimed = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED).update(
+    waiting = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED)
+    versions.changed_rows(waiting)
+    claimed = waiting.update(
         status=PortfolioExport.Status.RUNNING, stage=PortfolioExport.Stage.COLLECTING, started_at=timezone.now()
     )
     if not claimed:
@@ -108,7 +115,9 @@ def portfolio_export_build(*, export_id: int) -> bool:
         name = default_storage.save(
             f"portfolio-exports/{export.application_id}/{uuid.uuid4().hex}.pdf", ContentFile(data)
         )
-        finished = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.RUNNING).update(
+        running = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.RUNNING)
+        versions.changed_rows(running)
+        finished = running.update(
             status=PortfolioExport.Status.DONE,
             stage=PortfolioExport.Stage.FINISHED,
             file=name,

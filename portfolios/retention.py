@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accreditation import audit
 from accreditation.errors import Refusal
+from schools import versions
 
 from .models import Application, CriterionResponse, EvidenceItem, RetentionSchedule
 
@@ -162,6 +163,7 @@ def evidence_remove_files_for_applications(
             done.append(pk)
             result.bytes += size
             schools.add(school_id)
+        versions.changed(schools)
         updated = EvidenceItem.objects.filter(pk__in=done, file_removed_on__isnull=True).update(
             file="", file_removed_on=as_of, updated_at=timezone.now()
         )

@@ -18,11 +18,13 @@ from accreditation.permissions import is_hw_admin
 from schools.models import School
 from schools.permissions import is_school_lead
 from schools.selectors import school_for_user
+from schools.versions import cached_render
 
 from . import (
     exports,
     forms,
     meetings,
+    page_versions,
     pdf_exports,
     permissions,
     renewals,
@@ -96,6 +98,7 @@ def school_portfolio(request, school_id):
 
 
 @login_required
+@cached_render("evidence_library", version=page_versions.of_school, check=page_versions.may_see_portfolio)
 def evidence_library(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     today = timezone.localdate()
@@ -347,6 +350,7 @@ def application_start_hard_copy(request, school_id):
 
 
 @login_required
+@cached_render("task_list", version=page_versions.of_application, check=page_versions.may_see_application)
 def application_detail(request, pk):
     application = selectors.application_get_for_user(request.user, pk)
     rows = selectors.task_list(application)

@@ -16,3 +16,8 @@ class SchoolsConfig(AppConfig):
         home.register_nav(school_home.school_nav)
         home.register_nav(returns_nav)
         home.register(commitment_home.school_panel)
+        # Every change to this app's models moves the version of the pages of the school it belongs to
+        # (schools.versions: the cached school pages).
+        from schools.versions import track_app
+
+        track_app(self)

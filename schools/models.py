@@ -279,3 +279,18 @@ class WelcomePackResource(models.Model):
 # commitments (issue 19) and termly incident returns (issue 10; names in schools/returns/models.py's __all__).
 from .commitments.models import CommitmentStatement  # noqa: E402, F401
 from .returns.models import *  # noqa: E402, F403
+
+
+class SchoolChange(models.Model):
+    """One change to what a school's pages show (`school_id`), or to what every school's pages
+    show (`school_id` empty). Append-only; see `schools.versions`. `school_id` is a plain number,
+    not a foreign key, so a school can be erased without its log standing in the way."""
+
+    school_id = models.PositiveBigIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["school_id", "id"], name="school_change_newest")]
+
+    def __str__(self):
+        return f"Change {self.pk} to {'every school' if self.school_id is None else f'school {self.school_id}'}"

@@ -4,6 +4,7 @@ teacher and governor. Used by the retention schedule and by erasure (the insight
 from django.db import transaction
 from django.db.models import QuerySet
 
+from . import versions
 from .models import Registration
 
 
@@ -28,4 +29,6 @@ def registrations_for_email(email: str) -> QuerySet:
 def registrations_anonymise_person(*, email: str, label: str) -> int:
     """Replace the SLT lead's name, email and phone on registrations they sent with `label`.
     The school's name and the decision stay (they are about the school, not the person)."""
-    return registrations_for_email(email).update(lead_name=label, lead_email="", lead_phone="", lead_role="")
+    registrations = registrations_for_email(email)
+    versions.changed_rows(registrations)
+    return registrations.update(lead_name=label, lead_email="", lead_phone="", lead_role="")

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accreditation.errors import Refusal
 
+from . import versions
 from .models import School
 
 REQUIRED = {"urn": "URN", "name": "EstablishmentName", "la_code": "LA (code)"}
@@ -191,5 +192,6 @@ def _upsert(batch: dict[int, dict], result: ImportResult) -> None:
     School.objects.bulk_create(to_create)
     if to_update:
         School.objects.bulk_update(to_update, REGISTER_FIELDS)
+        versions.changed(school.pk for school in to_update)
     result.created += len(to_create)
     result.updated += len(to_update)

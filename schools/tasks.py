@@ -14,3 +14,13 @@ def send_return_reminders():
     sent = returns_services.return_reminders_send()
     logger.info("Termly return reminders sent: %s", sent)
     return sent
+
+
+@shared_task(name="schools.prune_school_changes")
+def prune_school_changes():
+    """Weekly: keep only each school's newest change row (schools.versions)."""
+    from .versions.log import prune
+
+    deleted = prune()
+    logger.info("School change log pruned: %s rows", deleted)
+    return deleted

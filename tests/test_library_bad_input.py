@@ -22,7 +22,10 @@ ITEMS = 61  # two pages of 50 and one item over
 
 
 @pytest.fixture
-def library(client):
+def library(client, settings):
+    # These count the library view's own queries for each input: every visit drawn, none served
+    # from the page cache (portfolios/tests/test_page_cache.py tests that).
+    settings.SCHOOL_PAGE_CACHE_SECONDS = 0
     lead = LeadFactory()
     crit = criteria()[0]
     today = timezone.localdate()

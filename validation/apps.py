@@ -27,3 +27,8 @@ class ValidationConfig(AppConfig):
         register_second_factor_rule(is_validator, annotation=("_is_validator", is_validator_expression))
         # A validator with an open conflict of interest with a school cannot join its team.
         register_team_join_check(team_join_refusal)
+        # Every change to this app's models moves the version of the pages of the school it belongs to
+        # (schools.versions: the cached school pages).
+        from schools.versions import track_app
+
+        track_app(self)

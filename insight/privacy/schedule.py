@@ -31,6 +31,7 @@ from portfolios import retention as evidence_schedule
 from portfolios.surveys import retention as survey_answers
 from portfolios.training import privacy as training_records
 from schools import privacy as school_records
+from schools import versions
 from validation.models import Award, Decision, GroupMember
 
 from ..models import RetentionLock, RetentionPeriod, RetentionRun
@@ -176,7 +177,9 @@ def _letters_due(now, amount=None):
 def _letters_purge(now, amount=None):
     decisions = list(_letters_due(now))
     paths = [d.letter_file for d in decisions]
-    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(letter_file="")
+    purged = Decision.objects.filter(pk__in=[d.pk for d in decisions])
+    versions.changed_rows(purged)
+    purged.update(letter_file="")
 
     def remove_files():
         from django.core.files.storage import default_storage

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 from accreditation.downloads import private_download
 from accreditation.errors import Refusal
 from accreditation.pdf import render_pdf
+from portfolios import page_versions
+from schools.versions import cached_render
 
 from . import permissions, selectors, services
 from .forms import ActionForm, PlanReviewForm
@@ -27,6 +29,7 @@ def _plan_context(request, school):
 
 
 @login_required
+@cached_render("action_plan", version=page_versions.of_school, check=page_versions.may_see_plan)
 def action_plan(request, school_id):
     school = selectors.school_plan_for(request.user, school_id)
     return render(request, "portfolios/action_plans/plan.html", _plan_context(request, school))

@@ -4,14 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from accreditation.errors import Refusal
-from portfolios import permissions
+from portfolios import page_versions, permissions
 from portfolios import selectors as portfolio_selectors
 from portfolios.guidance import selectors as guidance_selectors
+from schools.versions import cached_render
 
 from . import forms, selectors, services
 
 
 @login_required
+@cached_render("readiness", version=page_versions.of_application, check=page_versions.may_see_application)
 def readiness(request, pk):
     application = portfolio_selectors.application_get_for_user(request.user, pk)
     context = {

@@ -14,6 +14,7 @@ from accreditation import audit, notifications
 from accreditation.errors import Refusal
 from portfolios import services as evidence_services
 from schools import selectors as school_selectors
+from schools import versions
 from schools.models import School
 from schools.permissions import is_school_member
 
@@ -288,6 +289,7 @@ def attendance_import_confirm(*, attendance_import: AttendanceImport, actor) -> 
             for row in found.rows
         ]
     )
+    versions.changed(attendance.school_id for attendance in created)
     found.status, found.decided_at = AttendanceImport.Status.IMPORTED, timezone.now()
     found.save(update_fields=["status", "decided_at"])
     audit.record(

@@ -1,0 +1,227 @@
+"""The change log behind school page versions: recording (signals and explicit calls) and reading.
+See the package's docstring for the rules."""
+
+from collections import deque
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# {model: path of foreign-key field names from the model to School ([] for School itself), or
+# None when the model belongs to no school}
+_paths: dict = {}
+_MAX_DEPTH = 4
+
+
+def _school_model():
+    from schools.models import School
+
+    return School
+
+
+def _log_model():
+    from schools.models import SchoolChange
+
+    return SchoolChange
+
+
+def school_path(model) -> list[str] | None:
+    """The shortest chain of foreign keys from `model` to School, by field name; None if none.
+    Keys to people (the user model) are not followed: a person is in many schools."""
+    if model in _paths:
+        return _paths[model]
+    school = _school_model()
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    found = None
+    queue = deque([(model, [])])
+    seen = {model}
+    while queue:
+        current, path = queue.popleft()
+        if current is school:
+            found = path
+            break
+        if len(path) >= _MAX_DEPTH:
+            continue
+        for field in current._meta.concrete_fields:
+            if not isinstance(field, ForeignKey | OneToOneField):
+                continue
+            target = field.related_model
+            if target is user_model or target in seen:
+                continue
+            seen.add(target)
+            queue.append((target, [*path, field.name]))
+    _paths[model] = found
+    return found
+
+
+def schools_of(instance) -> set[int] | None:
+    """The ids of the schools `instance` belongs to (empty: none, e.g. a registration not yet
+    linked), or None when its model belongs to no school (it is everyone's: a meeting)."""
+    path = school_path(type(instance))
+    if path is None:
+        return None
+    if not path:
+        return {instance.pk}
+    obj = instance
+    for index, name in enumerate(path):
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        if value is None:
+            return set()
+        if index == len(path) - 1:
+            return {value}
+        if field.is_cached(obj):
+            obj = getattr(obj, name)
+            continue
+        rest = "__".join(path[index + 1 :])
+        found = field.related_model._default_manager.filter(pk=value).values_list(rest, flat=True).first()
+        return {found} if found is not None else set()
+    return set()
+
+
+def _insert(school_ids: Iterable[int | None]) -> None:
+    ids = sorted({school_id for school_id in school_ids if school_id is not None})
+    model = _log_model()
+    if ids:
+        model.objects.bulk_create([model(school_id=school_id) for school_id in ids])
+
+
+def changed(school_ids: Iterable[int]) -> None:
+    """Record a change to these schools' pages (a set-based statement's, in its transaction)."""
+    _insert(school_ids)
+
+
+def changed_rows(queryset) -> None:
+    """Record a change to the schools of the rows `queryset` selects: call it just before a
+    set-based statement changes them (afterwards they may no longer match)."""
+    path = school_path(queryset.model)
+    if path is None:
+        changed_everywhere()
+        return
+    lookup = "__".join(path) if path else "pk"
+    _insert(queryset.order_by().values_list(lookup, flat=True).distinct())
+
+
+def changed_everywhere() -> None:
+    """Record a change to every school's pages (reference data: meetings, criteria, guidance)."""
+    _log_model().objects.create(school_id=None)
+
+
+def changed_for(instance) -> None:
+    schools = schools_of(instance)
+    if schools is None:
+        changed_everywhere()
+    else:
+        _insert(schools)
+
+
+def _on_save_or_delete(sender, instance, raw=False, **kwargs):
+    if raw:  # fixtures being loaded
+        return
+    changed_for(instance)
+
+
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A link added or removed changes the pages of the schools on both sides. A side that belongs
+    to no school (a criterion) changes every school's pages only when the other side does too."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    mine = schools_of(instance)
+    theirs_path = school_path(model)
+    ids = set(mine or ())
+    if pk_set and theirs_path is not None:
+        if not theirs_path:
+            ids |= set(pk_set)
+        else:
+            lookup = "__".join(theirs_path)
+            ids |= set(model._default_manager.filter(pk__in=pk_set).values_list(lookup, flat=True).distinct())
+    if mine is None and (theirs_path is None or action == "post_clear"):
+        changed_everywhere()  # both sides everyone's, or which objects were unlinked is no longer known
+    _insert(ids)
+
+
+_tracked: set = set()
+
+
+def track_app(app_config) -> None:
+    """Record changes to every model of this app (its AppConfig.ready() calls this)."""
+    log_model = _log_model()
+    for model in app_config.get_models():
+        if model is log_model or model in _tracked:
+            continue
+        _tracked.add(model)
+        uid = f"school-versions:{model._meta.label_lower}"
+        post_save.connect(_on_save_or_delete, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+
+
+def is_tracked(model) -> bool:
+    return model in _tracked
+
+
+def version_for(school_id: int) -> str:
+    """The version of the school's pages: its newest change and the newest change to every
+    school's, in one indexed query (read it before anything the page shows)."""
+    table = connection.ops.quote_name(_log_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id = %s), 0), "  # noqa: S608 - table name from _meta
+            f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
+            [school_id],
+        )
+        own, everyone = cursor.fetchone()
+    return f"{school_id}.{own}.{everyone}"
+
+
+def version_for_school_of(model, pk) -> str | None:
+    """`version_for` the school of one row of `model` (whose `school_id` never changes), found in
+    the same query; None when there is no such row."""
+    quote = connection.ops.quote_name
+    log_table = quote(_log_model()._meta.db_table)
+    table, key, school = (
+        quote(model._meta.db_table),
+        quote(model._meta.pk.column),
+        quote(model._meta.get_field("school").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.{school}, COALESCE((SELECT MAX(c.id) FROM {log_table} c WHERE c.school_id = o.{school}), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {log_table} WHERE school_id IS NULL), 0) FROM {table} o WHERE o.{key} = %s",
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return f"{row[0]}.{row[1]}.{row[2]}"
+
+
+def versions_for(school_ids: Iterable[int]) -> str:
+    """One version for several schools' pages together (a meeting's agenda)."""
+    ids = sorted(set(school_ids))
+    table = connection.ops.quote_name(_log_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
+        cursor.execute(
+            f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IN ({placeholders})), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
+            ids,
+        )
+        own, everyone = cursor.fetchone()
+    return f"{len(ids)}.{own}.{everyone}"
+
+
+def prune() -> int:
+    """Delete every row with a newer one for the same school (or for every school): a version is
+    the newest id, so older rows answer nothing. Idempotent, two set-based DELETEs; returns how
+    many went. A change recorded meanwhile is newer than anything deleted."""
+    model = _log_model()
+    newer_same_school = model.objects.filter(school_id=OuterRef("school_id"), id__gt=OuterRef("id"))
+    newer_everyone = model.objects.filter(school_id__isnull=True, id__gt=OuterRef("id"))
+    schools, _ = model.objects.filter(school_id__isnull=False).filter(Exists(newer_same_school)).delete()
+    everyone, _ = model.objects.filter(school_id__isnull=True).filter(Exists(newer_everyone)).delete()
+    return schools + everyone

@@ -1,0 +1,83 @@
+"""Whole school pages cached under their school's version (issue 20). See the package docstring."""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .. import working
+
+KEY_PREFIX = "school-page"
+
+
+def _key(request, page: str, version: str) -> str | None:
+    """The cache key of this person's view of this page at this version today, or None when the
+    page must not come from the cache (no CSRF secret yet: the page will make one)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    user = request.user
+    parts = [
+        page,
+        version,
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+        str(user.pk),
+        user.email,
+        f"{int(user.is_hw_admin)}{int(user.is_superuser)}",
+        str(working.current_choice.get()),
+        secret,
+    ]
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+    return f"{KEY_PREFIX}:{page}:{digest}"
+
+
+def cached_render(page: str, *, version, check=None):
+    """A decorator for a signed-in GET view whose whole page is drawn from one school's data.
+
+    `version(request, **kwargs)` reads the school's version (`version_for`) and is called first,
+    before anything the page shows is read; it returns None for a page that does not exist (the
+    view then answers). `check(request, **kwargs)` asks the view's own access rule (raising
+    Http404 or PermissionDenied) on every request, cached or not. A page is stored only when the
+    view answered 200 with HTML, set no cookie and left no message; one is never served while a
+    message waits to be shown."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "GET" or not getattr(settings, "SCHOOL_PAGE_CACHE_SECONDS", 0):
+                return view(request, *args, **kwargs)
+            if len(messages.get_messages(request)):
+                return view(request, *args, **kwargs)
+            current = version(request, **kwargs)
+            if current is None:
+                return view(request, *args, **kwargs)
+            if check is not None:
+                check(request, **kwargs)
+            key = _key(request, page, current)
+            secret = request.META.get("CSRF_COOKIE")
+            if key is not None:
+                stored = cache.get(key)
+                if stored is not None:
+                    return HttpResponse(stored, content_type="text/html; charset=utf-8")
+            response = view(request, *args, **kwargs)
+            if (
+                key is not None
+                and response.status_code == 200
+                and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")
+                and not response.cookies
+                and not len(messages.get_messages(request))
+                # The same CSRF secret as the key's (signing in or out replaces it).
+                and request.META.get("CSRF_COOKIE") == secret
+            ):
+                cache.set(key, response.content, settings.SCHOOL_PAGE_CACHE_SECONDS)
+            return response
+
+        return wrapped
+
+    return decorator
