@@ -205,11 +205,14 @@ DASHBOARD_CACHE_SECONDS = 60
 
 
 def dashboard_version(as_of: date) -> str:
-    """The version of the figures for `as_of`: the day and the newest audit entry (one indexed
-    query). The figures' cache and the page's fragment cache are both keyed on it."""
+    """The version of the figures for `as_of`: the day, the newest audit entry and the newest
+    change to any school's pages (schools.versions: unaudited changes too, an advice request or a
+    public registration); two indexed queries. The page, its figures' cache and its fragment
+    caches are all keyed on it."""
     from accreditation import audit
+    from schools.versions.log import newest_change_id
 
-    return f"dashboard:v1:{as_of.isoformat()}:{audit.newest_entry_id()}"
+    return f"dashboard:v2:{as_of.isoformat()}:{audit.newest_entry_id()}:{newest_change_id()}"
 
 
 def dashboard_cached(as_of: date, version: str | None = None) -> dict:

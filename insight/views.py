@@ -13,9 +13,10 @@ from accreditation.decorators import admin_required
 from accreditation.errors import Refusal, show_refusal
 from portfolios import retention as evidence_retention
 from portfolios.advice import selectors as advice_selectors
+from schools.versions import cached_render
 
 from . import dashboard as figures
-from . import retention
+from . import retention, versions
 from .forms import EXPORT_FORMS, RetentionPreviewForm, RetentionScheduleForm
 
 
@@ -50,6 +51,7 @@ def _charts(data):
 
 @require_GET
 @admin_required
+@cached_render("dashboard", version=versions.dashboard_page, seconds=figures.DASHBOARD_CACHE_SECONDS)
 def dashboard(request):
     today = timezone.localdate()
     version = figures.dashboard_version(today)

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from accreditation.decorators import admin_required
 from accreditation.errors import Refusal
+from insight.versions import county_page
+from schools.versions import cached_render
 
 from . import selectors, services
 from .charts import trend_chart
@@ -28,6 +30,7 @@ def _attempt(form, action):
 
 
 @admin_required
+@cached_render("indicators", version=county_page)
 def indicator_list(request):
     context = {"rows": selectors.all_figures(timezone.localdate())}
     return render(request, "insight/indicators/list.html", context)

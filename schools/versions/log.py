@@ -58,8 +58,9 @@ def school_path(model) -> list[str] | None:
 
 
 def schools_of(instance) -> set[int] | None:
-    """The ids of the schools `instance` belongs to (empty: none, e.g. a registration not yet
-    linked), or None when its model belongs to no school (it is everyone's: a meeting)."""
+    """The ids of the schools `instance` belongs to, or None when it belongs to no one school (its
+    model has no path to a school, as a meeting, or its own path is empty, as a registration not
+    yet approved): a change to it is a change to every school's pages."""
     path = school_path(type(instance))
     if path is None:
         return None
@@ -70,7 +71,7 @@ def schools_of(instance) -> set[int] | None:
         field = obj._meta.get_field(name)
         value = getattr(obj, field.attname)
         if value is None:
-            return set()
+            return None  # not (yet) any one school's, as a registration before approval: everyone's
         if index == len(path) - 1:
             return {value}
         if field.is_cached(obj):
@@ -78,8 +79,8 @@ def schools_of(instance) -> set[int] | None:
             continue
         rest = "__".join(path[index + 1 :])
         found = field.related_model._default_manager.filter(pk=value).values_list(rest, flat=True).first()
-        return {found} if found is not None else set()
-    return set()
+        return {found} if found is not None else None
+    return None
 
 
 def _insert(school_ids: Iterable[int | None]) -> None:
@@ -162,6 +163,12 @@ def track_app(app_config) -> None:
 
 def is_tracked(model) -> bool:
     return model in _tracked
+
+
+def newest_change_id() -> int:
+    """The newest change to any school's pages (0 before the first): the version of pages that
+    read every school (the admin dashboard, the county indicators)."""
+    return _log_model().objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def version_for(school_id: int) -> str:

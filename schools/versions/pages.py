@@ -36,7 +36,7 @@ def _key(request, page: str, version: str) -> str | None:
     return f"{KEY_PREFIX}:{page}:{digest}"
 
 
-def cached_render(page: str, *, version, check=None):
+def cached_render(page: str, *, version, check=None, seconds=None):
     """A decorator for a signed-in GET view whose whole page is drawn from one school's data.
 
     `version(request, **kwargs)` reads the school's version (`version_for`) and is called first,
@@ -44,7 +44,8 @@ def cached_render(page: str, *, version, check=None):
     view then answers). `check(request, **kwargs)` asks the view's own access rule (raising
     Http404 or PermissionDenied) on every request, cached or not. A page is stored only when the
     view answered 200 with HTML, set no cookie and left no message; one is never served while a
-    message waits to be shown."""
+    message waits to be shown. `seconds`: how long at most (SCHOOL_PAGE_CACHE_SECONDS if not given;
+    the setting at 0 turns every cached page off)."""
 
     def decorator(view):
         @wraps(view)
@@ -75,7 +76,11 @@ def cached_render(page: str, *, version, check=None):
                 # The same CSRF secret as the key's (signing in or out replaces it).
                 and request.META.get("CSRF_COOKIE") == secret
             ):
-                cache.set(key, response.content, settings.SCHOOL_PAGE_CACHE_SECONDS)
+                cache.set(
+                    key,
+                    response.content,
+                    min(seconds or settings.SCHOOL_PAGE_CACHE_SECONDS, settings.SCHOOL_PAGE_CACHE_SECONDS),
+                )
             return response
 
         return wrapped
