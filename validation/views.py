@@ -17,8 +17,9 @@ from portfolios import services as portfolio_services
 from portfolios.advice import selectors as advice_selectors
 from schools.commitments import selectors as commitment_selectors
 from schools.permissions import is_school_member
+from schools.versions import cached_render
 
-from . import ical, permissions, selectors, services
+from . import ical, page_versions, permissions, selectors, services
 from .forms import (
     AcademicYearForm,
     AgendaMoveForm,
@@ -318,7 +319,12 @@ def _error_messages(request, error):
         messages.error(request, message)
 
 
+def _may_run_meeting(request, pk):
+    _require(permissions.can_run_meeting(request.user))
+
+
 @login_required
+@cached_render("meeting", version=page_versions.of_meeting, check=_may_run_meeting)
 def meeting_detail(request, pk):
     _require(permissions.can_run_meeting(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)

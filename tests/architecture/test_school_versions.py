@@ -36,6 +36,7 @@ EXEMPT = {
         "the GuidanceVersion created first belongs to no school: a change to every school's pages"
     ),
     ("validation/awards_jobs.py", "awards_needing_a_reminder"): "reads only",
+    ("validation/page_versions.py", "of_meeting"): "reads only (a meeting page's version)",
     ("validation/awards_jobs.py", "awards_lapse"): (
         "an award lapses only once its expiry date has passed, when the one rule for a current award "
         "(Award.current_on_q: expiring after the day, the day being in every cached page's key) already "

@@ -225,3 +225,38 @@ def test_admin_places_waiting_applications_and_validators_cannot(client, world):
     assert "Second School is on the agenda" in response.content.decode()
     assert AgendaItem.objects.filter(application=application, meeting=world["meeting"]).exists()
     assert Meeting.objects.count() == 1
+
+
+def test_the_meeting_page_is_served_from_the_cache_until_its_agenda_changes(client, world):
+    """Issue 20: the meeting page is cached under its agenda's version (validation.page_versions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item, admin = world["item"], world["admin"]
+    login(client, admin)
+    url = reverse("validation:meeting", args=[item.meeting_id])
+    client.get(url)
+    drawn = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(url).content.decode() == drawn
+    assert not any("validation_review" in q["sql"] for q in served.captured_queries)
+    assert "Not yet submitted" in drawn and "Not yet recorded" in drawn  # the reviews; the attendance
+    review_all(item, "accredit")  # each reviewer's review: a change to the school on the agenda
+    page = client.get(url).content.decode()
+    assert "Not yet submitted" not in page and page.count("Accredit") >= 2
+    Attendance.objects.create(meeting_id=item.meeting_id, member=world["members"][0])  # no school: everyone's
+    assert "Not yet recorded" not in client.get(url).content.decode()
+    other = MeetingFactory(date=item.meeting.date + timedelta(days=60))
+    AgendaItem.objects.filter(pk=item.pk).update(meeting=other)  # moved away, with no signal at all
+    assert "Hillside Primary" not in client.get(url).content.decode()
+
+
+def test_a_validator_who_may_no_longer_run_meetings_is_refused_a_cached_page(client, world):
+    item, member = world["item"], world["members"][0]
+    login(client, member.user)
+    url = reverse("validation:meeting", args=[item.meeting_id])
+    client.get(url)
+    assert client.get(url).status_code == 200
+    member.is_active = False
+    member.save()
+    assert client.get(url).status_code == 403
