@@ -1,14 +1,19 @@
 """Who may do what with a portfolio: role and state together. Views ask these; services ask again."""
 
 from accreditation.permissions import is_hw_admin
-from schools.permissions import can_contribute, is_school_lead, is_school_member
+from schools.permissions import can_contribute, is_member_of_school_id, is_school_lead, is_school_member
 
 from .models import Application
 
 
 def can_view_portfolio(user, school) -> bool:
     """See the school's evidence, applications and exports: its members and the H&W team."""
-    return is_school_member(user, school) or is_hw_admin(user)
+    return can_view_portfolio_of(user, school.pk)
+
+
+def can_view_portfolio_of(user, school_id) -> bool:
+    """`can_view_portfolio` for a school known by its id (a cached page's access check)."""
+    return is_member_of_school_id(user, school_id) or is_hw_admin(user)
 
 
 def can_manage_evidence(user, school) -> bool:

@@ -32,8 +32,13 @@ def is_school_user(user) -> bool:
 
 
 def is_school_member(user, school) -> bool:
+    return is_member_of_school_id(user, school.pk)
+
+
+def is_member_of_school_id(user, school_id) -> bool:
+    """`is_school_member` for a school known by its id (a cached page's access check)."""
     membership = membership_for_user(user)
-    return membership is not None and membership.school_id == school.pk
+    return membership is not None and membership.school_id == int(school_id)
 
 
 def is_school_lead(user, school) -> bool:

@@ -319,7 +319,7 @@ def _error_messages(request, error):
         messages.error(request, message)
 
 
-def _may_run_meeting(request, pk):
+def _may_run_meeting(request, version, pk):
     _require(permissions.can_run_meeting(request.user))
 
 

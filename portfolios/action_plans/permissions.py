@@ -1,12 +1,17 @@
 """Who may see and change a school's action plan: pure predicates."""
 
 from accreditation.permissions import is_hw_admin
-from schools.permissions import can_contribute, is_school_member
+from schools.permissions import can_contribute, is_member_of_school_id
 
 
 def can_view_plan(user, school) -> bool:
     """The school's own people (working as that school) and the H&W team."""
-    return is_school_member(user, school) or is_hw_admin(user)
+    return can_view_plan_of(user, school.pk)
+
+
+def can_view_plan_of(user, school_id) -> bool:
+    """`can_view_plan` for a school known by its id (a cached page's access check)."""
+    return is_member_of_school_id(user, school_id) or is_hw_admin(user)
 
 
 def can_change_plan(user, school) -> bool:

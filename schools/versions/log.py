@@ -185,6 +185,11 @@ def version_for(school_id: int) -> str:
     return f"{school_id}.{own}.{everyone}"
 
 
+def school_id_of(version: str) -> int:
+    """The school a `version_for` or `version_for_school_of` version belongs to."""
+    return int(version.split(".", 1)[0])
+
+
 def version_for_school_of(model, pk) -> str | None:
     """`version_for` the school of one row of `model` (whose `school_id` never changes), found in
     the same query; None when there is no such row."""

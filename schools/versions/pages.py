@@ -41,8 +41,9 @@ def cached_render(page: str, *, version, check=None, seconds=None):
 
     `version(request, **kwargs)` reads the school's version (`version_for`) and is called first,
     before anything the page shows is read; it returns None for a page that does not exist (the
-    view then answers). `check(request, **kwargs)` asks the view's own access rule (raising
-    Http404 or PermissionDenied) on every request, cached or not. A page is stored only when the
+    view then answers). `check(request, version, **kwargs)` asks the view's own access rule
+    (raising Http404 or PermissionDenied) on every request, cached or not; it may read the school
+    from the version (`school_id_of`) instead of loading it. A page is stored only when the
     view answered 200 with HTML, set no cookie and left no message; one is never served while a
     message waits to be shown. `seconds`: how long at most (SCHOOL_PAGE_CACHE_SECONDS if not given;
     the setting at 0 turns every cached page off)."""
@@ -58,7 +59,7 @@ def cached_render(page: str, *, version, check=None, seconds=None):
             if current is None:
                 return view(request, *args, **kwargs)
             if check is not None:
-                check(request, **kwargs)
+                check(request, current, **kwargs)
             key = _key(request, page, current)
             secret = request.META.get("CSRF_COOKIE")
             if key is not None:
