@@ -196,12 +196,14 @@ def dashboard(as_of: date) -> dict:
 
 
 # How long the dashboard's figures are reused at most. Issue 20: the dashboard computes nothing
-# per request that it can reuse. A short cache with explicit invalidation: the key holds the
-# newest audit entry's id, and every change the figures count (a registration decided, an
-# application submitted, a meeting, a decision released, an award granted or lapsed) is written
-# by a service that records an audit entry, so the next view recomputes at once; the TTL bounds
-# anything unaudited (a public registration waiting), and the day is in the key too.
-DASHBOARD_CACHE_SECONDS = 60
+# per request that it can reuse. A cache with explicit invalidation: the key holds the newest
+# audit entry's id and the newest change to any school's records (schools.versions, which sees
+# unaudited changes too, such as a public registration waiting), so the next view after any change
+# the figures count recomputes at once; the day is in the key too. The TTL, as for every cached
+# page (SCHOOL_PAGE_CACHE_SECONDS), bounds only what neither covers (a person's changed name).
+# It was 60 seconds while unaudited registrations relied on it: a recompute at county scale under
+# load then cost the slowest tenth of requests (issue 20's 16-client run).
+DASHBOARD_CACHE_SECONDS = 300
 
 
 def dashboard_version(as_of: date) -> str:

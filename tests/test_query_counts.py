@@ -39,7 +39,7 @@ PINNED = {
     "task_list": 9,  # 8 + the version (cached pages, below)
     # Issue 16: + the page count, the open application and next meeting (age filter), the criteria.
     "evidence_library": 13,
-    "validator_agenda": 16,  # + its version and the count waiting (cached pages, below)
+    "validator_agenda": 15,  # + its version, with the count waiting (cached pages, below)
     # Issue 20: the results are rendered once per version (the newest audit entry): one query.
     "public_register": 1,
     # Issue 20 adds the newer school pages: the readiness check and the action plan.
@@ -49,9 +49,9 @@ PINNED = {
 # Later in issue 20 the school pages are cached whole (schools.versions): a drawn page above also
 # reads its school's version first (+1); a served page is only that: the session, the person, the
 # version (with the school's id) and the access rule for that school (the person's memberships);
-# the meeting page: the session, the person, their second factor, the agenda's version and the
-# count waiting.
-SERVED = {"task_list": 4, "evidence_library": 4, "readiness": 4, "action_plan": 4, "validator_agenda": 5}
+# the meeting page: the session, the person, their second factor and the agenda's version (with
+# the count waiting).
+SERVED = {"task_list": 4, "evidence_library": 4, "readiness": 4, "action_plan": 4, "validator_agenda": 4}
 DASHBOARD_MAX = 30  # the admin dashboard is still growing: bounded, and equal at both sizes
 # Newer pages (issue 20 adds them to the budget): bounded, and equal at both sizes.
 ADMIN_PAGES = {"indicators": "insight:indicators", "board_reports": "insight:board_reports"}

@@ -5,30 +5,44 @@ recusals, who attended, and how many submitted applications wait for a meeting. 
 read in one statement before any of that: which items are on the agenda (their number and ids, so
 an item moved away changes it), the newest change to any of those schools' records, the newest
 change to every school's (a meeting, attendance, a group member: models with no school), then the
-number waiting (the selector's own count, so the rule stays in one place)."""
+number waiting (the selector's own query, compiled once per process, so the rule stays in one
+place and a served page builds no ORM query)."""
 
 from django.db import connection
 
 from portfolios.models import Application
 from schools.models import SchoolChange
+from schools.versions.log import is_possible_id
 
 from .models import AgendaItem
 from .selectors import applications_waiting_for_meeting
 
+_statements: dict = {}  # {database vendor: (sql, params before the meeting's ids)}
 
-def of_meeting(request, pk) -> str:
-    quote = connection.ops.quote_name
-    items, applications, log = (quote(m._meta.db_table) for m in (AgendaItem, Application, SchoolChange))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(i.id), 0), "  # noqa: S608 - table names from _meta
+
+def _statement():
+    vendor = connection.vendor
+    if vendor not in _statements:
+        quote = connection.ops.quote_name
+        items, applications, log = (quote(m._meta.db_table) for m in (AgendaItem, Application, SchoolChange))
+        waiting, waiting_params = applications_waiting_for_meeting().order_by().values("pk").query.sql_with_params()
+        sql = (
+            f"SELECT (SELECT COUNT(*) FROM ({waiting}) w), COUNT(*), COALESCE(SUM(i.id), 0), "  # noqa: S608 - from _meta
             f"COALESCE((SELECT MAX(c.id) FROM {log} c WHERE c.school_id IN ("
             f"SELECT a.school_id FROM {applications} a JOIN {items} j ON j.application_id = a.id "
             f"WHERE j.meeting_id = %s)), 0), "
             f"COALESCE((SELECT MAX(id) FROM {log} WHERE school_id IS NULL), 0) "
-            f"FROM {items} i WHERE i.meeting_id = %s",
-            [pk, pk],
+            f"FROM {items} i WHERE i.meeting_id = %s"
         )
-        count, ids, schools, everyone = cursor.fetchone()
-    waiting = applications_waiting_for_meeting().count()
+        _statements[vendor] = (sql, tuple(waiting_params))
+    return _statements[vendor]
+
+
+def of_meeting(request, pk) -> str | None:
+    if not is_possible_id(pk):
+        return None  # no such meeting: the view answers 404
+    sql, params = _statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk, pk])
+        waiting, count, ids, schools, everyone = cursor.fetchone()
     return f"{pk}.{count}.{ids}.{schools}.{everyone}.{waiting}"

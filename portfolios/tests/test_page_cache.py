@@ -182,3 +182,10 @@ def test_a_meeting_changes_every_schools_version(lead):
     MeetingFactory()
     assert version_for(lead.school.pk) != before
     assert SchoolChange.objects.filter(school_id__isnull=True).exists()
+
+
+def test_an_id_no_row_can_have_is_not_found(client, lead):
+    huge = 2**64
+    assert client.get(f"/portfolio/applications/{huge}/").status_code == 404
+    assert client.get(f"/portfolio/schools/{huge}/evidence/").status_code == 404
+    assert client.get(f"/portfolio/schools/{huge}/action-plan/").status_code == 404

@@ -171,9 +171,21 @@ def newest_change_id() -> int:
     return _log_model().objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def version_for(school_id: int) -> str:
+# Ids a database column can hold; a number past them in a URL names nothing (and must not reach
+# the raw SQL below, which would fail instead of finding nothing).
+_MAX_ID = 2**63 - 1
+
+
+def is_possible_id(value) -> bool:
+    return 0 < int(value) <= _MAX_ID
+
+
+def version_for(school_id: int) -> str | None:
     """The version of the school's pages: its newest change and the newest change to every
-    school's, in one indexed query (read it before anything the page shows)."""
+    school's, in one indexed query (read it before anything the page shows). None for an id no
+    row can have."""
+    if not is_possible_id(school_id):
+        return None
     table = connection.ops.quote_name(_log_model()._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -193,6 +205,8 @@ def school_id_of(version: str) -> int:
 def version_for_school_of(model, pk) -> str | None:
     """`version_for` the school of one row of `model` (whose `school_id` never changes), found in
     the same query; None when there is no such row."""
+    if not is_possible_id(pk):
+        return None
     quote = connection.ops.quote_name
     log_table = quote(_log_model()._meta.db_table)
     table, key, school = (

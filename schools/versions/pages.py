@@ -51,7 +51,11 @@ def cached_render(page: str, *, version, check=None, seconds=None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method != "GET" or not getattr(settings, "SCHOOL_PAGE_CACHE_SECONDS", 0):
+            if (
+                request.method != "GET"
+                or not request.user.is_authenticated
+                or not getattr(settings, "SCHOOL_PAGE_CACHE_SECONDS", 0)
+            ):
                 return view(request, *args, **kwargs)
             if len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
