@@ -305,11 +305,12 @@ def _reference_data_in_transactional_tests(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached figures (the dashboard) and rate-limit counts
-    from another test's rolled-back data must not leak into it."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached figures (the dashboard), cached pages and
+    rate-limit counts from another test's rolled-back data must not leak into it."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 # The EICAR anti-virus test string, kept in two halves so this file is not itself a "virus".

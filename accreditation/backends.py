@@ -11,8 +11,10 @@ signed-in request, measured with `benchmarks/profile_pages.py`), so its SQL is c
 process and run as a raw query with the person's id as its one changing parameter.
 """
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django_otp import device_classes
@@ -60,8 +62,10 @@ class PortalModelBackend(ModelBackend):
         model = get_user_model()
         try:
             user_id = model._meta.pk.to_python(user_id)
-        except Exception:  # noqa: BLE001 - a malformed id in a session is nobody, as in ModelBackend
+        except ValidationError:  # a malformed id in a session is nobody, as in ModelBackend
             return None
+        if user_id is None or not 0 < int(user_id) <= 2**63 - 1:
+            return None  # no row can have it (Django's lookups find nothing; raw SQL would fail)
         sql, params, at, names = self._statement()
         params = list(params)
         params[at] = user_id
@@ -74,3 +78,6 @@ class PortalModelBackend(ModelBackend):
         if not hasattr(user, HAS_DEVICE_ATTRIBUTE):
             setattr(user, HAS_DEVICE_ATTRIBUTE, False)
         return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)

@@ -5,6 +5,7 @@ embedded: SQLite under var/, tasks run eagerly, evidence in a private local fold
 console. Production switches by environment variables only.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -152,7 +153,17 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for rate limits; give every web process the same one in production (Redis).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Cached pages (schools.versions) in a cache of their own, so they can never push the rate
+    # limits' counters out of "default". In production a Redis of its own (PAGE_CACHE_URL), or the
+    # same one as CACHE_URL with a key prefix (then size Redis so nothing is evicted).
+    "pages": env.cache_url("PAGE_CACHE_URL", default=os.environ.get("CACHE_URL") or "locmemcache://pages"),
+}
+CACHES["pages"].setdefault("KEY_PREFIX", "pages")
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"]["LOCATION"] = "pages"
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
 # The school pages drawn from one school's data (task list, evidence library, readiness, action plan)
 # are cached whole under the school's version (schools.versions) for at most this long: the bound on
 # anything a version does not cover, such as another person's changed name. 0 turns it off.

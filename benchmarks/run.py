@@ -128,8 +128,34 @@ def production_env(url: str, static_root: str, media_root: str, **extra) -> dict
         CLAMAV_SOCKET=env.get("CLAMAV_SOCKET") or "tcp://127.0.0.1:9",
     )
     env.pop("CELERY_BROKER_URL", None)  # tasks run eagerly: the benchmark measures the web process
+    cache = bench_cache_url()
+    if cache:
+        env["CACHE_URL"] = cache
     env.update(extra)
     return env
+
+
+def bench_cache_url() -> str | None:
+    """The cache the web processes share, as in production (deploy/portal.env.example): a Redis
+    database of the benchmark's own (BENCH_REDIS_URL, default db 14 on loopback), emptied before a
+    run, when one answers; else None (each gunicorn worker keeps its own in-memory cache, so each
+    draws every cached page once, and the results say so)."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - any failure means no shared cache for this run
+        return None
+    return "rediscache" + url.removeprefix("redis") if url.startswith("redis://") else url
+
+
+def empty_bench_cache():
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    if bench_cache_url():
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).flushdb()
 
 
 def manage(env, *args, quiet=False):
@@ -1259,6 +1285,13 @@ def main():
             "awards": Award.objects.count(),
         }
         objects = bench_objects()
+        empty_bench_cache()
+        results["cache"] = (
+            f"Cache shared by the web processes, as in production: Redis (`{env['CACHE_URL']}`, emptied first)."
+            if env.get("CACHE_URL", "").startswith("rediscache")
+            else "No Redis answered: each gunicorn worker kept its own in-memory cache (each draws a cached page once)."
+        )
+        results["notes"].append(results["cache"])
         port = free_port()
         gunicorn_env = dict(env, EVIDENCE_MAX_FILE_BYTES=str(UPLOAD_BYTES + 1024 * 1024))
         log(f"Starting gunicorn (2 sync workers) on 127.0.0.1:{port}")

@@ -199,11 +199,10 @@ def dashboard(as_of: date) -> dict:
 # per request that it can reuse. A cache with explicit invalidation: the key holds the newest
 # audit entry's id and the newest change to any school's records (schools.versions, which sees
 # unaudited changes too, such as a public registration waiting), so the next view after any change
-# the figures count recomputes at once; the day is in the key too. The TTL, as for every cached
-# page (SCHOOL_PAGE_CACHE_SECONDS), bounds only what neither covers (a person's changed name).
-# It was 60 seconds while unaudited registrations relied on it: a recompute at county scale under
-# load then cost the slowest tenth of requests (issue 20's 16-client run).
-DASHBOARD_CACHE_SECONDS = 300
+# the figures count recomputes at once; the day is in the key too. The TTL bounds what neither
+# covers: the virus scanner's own answer (asked live when the figures are drawn: "not answering"
+# must not wait long to show).
+DASHBOARD_CACHE_SECONDS = 60
 
 
 def dashboard_version(as_of: date) -> str:

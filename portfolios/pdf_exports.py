@@ -41,8 +41,8 @@ def _enqueue(export_id: int) -> None:
     except Exception:
         logger.exception("Could not queue portfolio PDF export %s; it is marked failed so it can be retried", export_id)
         not_queued = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED)
-        versions.changed_rows(not_queued)
-        not_queued.update(status=PortfolioExport.Status.FAILED, error=NOT_QUEUED, finished_at=timezone.now())
+        with versions.changing(not_queued):
+            not_queued.update(status=PortfolioExport.Status.FAILED, error=NOT_QUEUED, finished_at=timezone.now())
 
 
 def _fail_dead_jobs(application: Application, now: datetime) -> int:
@@ -51,8 +51,8 @@ def _fail_dead_jobs(application: Application, now: datetime) -> int:
     ) | PortfolioExport.objects.filter(application=application).filter(
         status=PortfolioExport.Status.RUNNING, started_at__lt=now - PortfolioExport.RUNNING_TOO_LONG
     )
-    versions.changed_rows(dead)
-    return dead.update(status=PortfolioExport.Status.FAILED, error=STOPPED, finished_at=now)
+    with versions.changing(dead):
+        return dead.update(status=PortfolioExport.Status.FAILED, error=STOPPED, finished_at=now)
 
 
 def portfolio_export_request(*, application: Application, actor) -> PortfolioExport:
@@ -86,8 +86,8 @@ def portfolio_export_request(*, application: Application, actor) -> PortfolioExp
 
 def _save_progress(export_id, **fields):
     export = PortfolioExport.objects.filter(pk=export_id)
-    versions.changed_rows(export)
-    export.update(**fields)
+    with versions.changing(export):
+        export.update(**fields)
 
 
 def portfolio_export_build(*, export_id: int) -> bool:
@@ -99,10 +99,10 @@ def portfolio_export_build(*, export_id: int) -> bool:
     failed with the error kept for support; the file is never half-written. Sends nothing.
     """
     waiting = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.QUEUED)
-    versions.changed_rows(waiting)
-    claimed = waiting.update(
-        status=PortfolioExport.Status.RUNNING, stage=PortfolioExport.Stage.COLLECTING, started_at=timezone.now()
-    )
+    with versions.changing(waiting):
+        claimed = waiting.update(
+            status=PortfolioExport.Status.RUNNING, stage=PortfolioExport.Stage.COLLECTING, started_at=timezone.now()
+        )
     if not claimed:
         logger.info("Portfolio PDF export %s was not waiting; nothing to do", export_id)
         return False
@@ -116,14 +116,14 @@ def portfolio_export_build(*, export_id: int) -> bool:
             f"portfolio-exports/{export.application_id}/{uuid.uuid4().hex}.pdf", ContentFile(data)
         )
         running = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.RUNNING)
-        versions.changed_rows(running)
-        finished = running.update(
-            status=PortfolioExport.Status.DONE,
-            stage=PortfolioExport.Stage.FINISHED,
-            file=name,
-            size=len(data),
-            finished_at=timezone.now(),
-        )
+        with versions.changing(running):
+            finished = running.update(
+                status=PortfolioExport.Status.DONE,
+                stage=PortfolioExport.Stage.FINISHED,
+                file=name,
+                size=len(data),
+                finished_at=timezone.now(),
+            )
         if not finished:  # marked failed as dead meanwhile: keep no orphan file
             default_storage.delete(name)
             return False

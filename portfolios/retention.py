@@ -163,10 +163,10 @@ def evidence_remove_files_for_applications(
             done.append(pk)
             result.bytes += size
             schools.add(school_id)
-        versions.changed(schools)
         updated = EvidenceItem.objects.filter(pk__in=done, file_removed_on__isnull=True).update(
             file="", file_removed_on=as_of, updated_at=timezone.now()
         )
+        versions.changed(schools)
         result.files += updated
         removed_ids.extend(done)
     result.schools = len(schools)

@@ -703,10 +703,10 @@ def application_record_information_request(
     """Record what the validating group asked for, by when and at which meeting (the one writer of
     these copies: validation calls it when it releases a decision, with empty values for any other
     outcome, and when an admin sets a new due date). Sends nothing: validation tells the school."""
-    versions.changed([application.school_id])
     Application.objects.filter(pk=application.pk).update(
         information_requested=information_needed, information_due_on=due_on, information_requested_on=requested_on
     )
+    versions.changed([application.school_id])
     application.information_requested = information_needed
     application.information_due_on, application.information_requested_on = due_on, requested_on
     return application
@@ -716,7 +716,7 @@ def application_record_information_request(
 def application_record_award(*, application, starts_on: date, expires_on: date) -> Application:
     """Record the dates of the award an accredited application earned (validation's award_grant
     is the one writer), so the school's pages and its next renewal can show them."""
-    versions.changed([application.school_id])
     Application.objects.filter(pk=application.pk).update(award_starts_on=starts_on, award_expires_on=expires_on)
+    versions.changed([application.school_id])
     application.award_starts_on, application.award_expires_on = starts_on, expires_on
     return application

@@ -98,7 +98,12 @@ def school_portfolio(request, school_id):
 
 
 @login_required
-@cached_render("evidence_library", version=page_versions.of_school, check=page_versions.may_see_portfolio)
+@cached_render(
+    "evidence_library",
+    version=page_versions.of_school,
+    check=page_versions.may_see_portfolio,
+    query=("criterion", "kind", "age", "sort", "page"),  # a search (q) is drawn each time
+)
 def evidence_library(request, school_id):
     school = selectors.school_for_portfolio(request.user, school_id)
     today = timezone.localdate()

@@ -18,6 +18,7 @@ class SchoolsConfig(AppConfig):
         home.register(commitment_home.school_panel)
         # Every change to this app's models moves the version of the pages of the school it belongs to
         # (schools.versions: the cached school pages).
-        from schools.versions import track_app
+        from schools.versions import track_app, track_people
 
         track_app(self)
+        track_people()

@@ -30,5 +30,5 @@ def registrations_anonymise_person(*, email: str, label: str) -> int:
     """Replace the SLT lead's name, email and phone on registrations they sent with `label`.
     The school's name and the decision stay (they are about the school, not the person)."""
     registrations = registrations_for_email(email)
-    versions.changed_rows(registrations)
-    return registrations.update(lead_name=label, lead_email="", lead_phone="", lead_role="")
+    with versions.changing(registrations):
+        return registrations.update(lead_name=label, lead_email="", lead_phone="", lead_role="")

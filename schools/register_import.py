@@ -192,6 +192,6 @@ def _upsert(batch: dict[int, dict], result: ImportResult) -> None:
     School.objects.bulk_create(to_create)
     if to_update:
         School.objects.bulk_update(to_update, REGISTER_FIELDS)
-        versions.changed(school.pk for school in to_update)
+    versions.changed(school.pk for school in [*to_create, *to_update])
     result.created += len(to_create)
     result.updated += len(to_update)

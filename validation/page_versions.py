@@ -2,11 +2,12 @@
 
 A meeting page shows the applications on its agenda (30 schools), their reviews, decisions and
 recusals, who attended, and how many submitted applications wait for a meeting. Its version is
-read in one statement before any of that: which items are on the agenda (their number and ids, so
-an item moved away changes it), the newest change to any of those schools' records, the newest
-change to every school's (a meeting, attendance, a group member: models with no school), then the
-number waiting (the selector's own query, compiled once per process, so the rule stays in one
-place and a served page builds no ORM query)."""
+read in one statement before any of that: which items are on the agenda (their number, the sum of
+their ids and of their squares, so an item moved away, or two swapped for two, changes it), the
+newest change to any of those schools' records, the newest change to every school's (a meeting,
+attendance, a group member: models with no school), and the number waiting (the selector's own
+query, compiled once per process, so the rule stays in one place and a served page builds no ORM
+query)."""
 
 from django.db import connection
 
@@ -28,6 +29,7 @@ def _statement():
         waiting, waiting_params = applications_waiting_for_meeting().order_by().values("pk").query.sql_with_params()
         sql = (
             f"SELECT (SELECT COUNT(*) FROM ({waiting}) w), COUNT(*), COALESCE(SUM(i.id), 0), "  # noqa: S608 - from _meta
+            f"COALESCE(SUM(i.id * i.id), 0), "
             f"COALESCE((SELECT MAX(c.id) FROM {log} c WHERE c.school_id IN ("
             f"SELECT a.school_id FROM {applications} a JOIN {items} j ON j.application_id = a.id "
             f"WHERE j.meeting_id = %s)), 0), "
@@ -44,5 +46,5 @@ def of_meeting(request, pk) -> str | None:
     sql, params = _statement()
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, pk, pk])
-        waiting, count, ids, schools, everyone = cursor.fetchone()
-    return f"{pk}.{count}.{ids}.{schools}.{everyone}.{waiting}"
+        waiting, count, ids, squares, schools, everyone = cursor.fetchone()
+    return f"{pk}.{count}.{ids}.{squares}.{schools}.{everyone}.{waiting}"

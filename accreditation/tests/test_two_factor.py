@@ -331,3 +331,11 @@ class TestPersonLoadedWithTheGatesAnswers:
         authenticator_for(other)
         response = client.get(reverse("home"))
         assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+
+
+def test_an_id_no_row_can_have_is_nobody(django_assert_num_queries):
+    from accreditation.backends import PortalModelBackend
+
+    with django_assert_num_queries(0):
+        assert PortalModelBackend().get_user(2**64) is None
+        assert PortalModelBackend().get_user(-3) is None

@@ -178,8 +178,8 @@ def _letters_purge(now, amount=None):
     decisions = list(_letters_due(now))
     paths = [d.letter_file for d in decisions]
     purged = Decision.objects.filter(pk__in=[d.pk for d in decisions])
-    versions.changed_rows(purged)
-    purged.update(letter_file="")
+    with versions.changing(purged):
+        purged.update(letter_file="")
 
     def remove_files():
         from django.core.files.storage import default_storage

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accreditation import audit
 from accreditation.errors import Refusal
 from accreditation.pdf import render_pdf
+from schools import versions
 from schools.models import School
 
 from .. import services as portfolio_services
@@ -316,6 +317,7 @@ def question_update(*, question, actor, text, hint) -> Question:
         Question.objects.filter(pk=question.pk).update(text=text, hint=hint)
         changed = Question.objects.get(pk=question.pk)
         summary = f"{questionnaire}: question {question.number} reworded"
+    versions.changed_everywhere()  # questionnaires are every school's
     audit.record(
         actor=actor,
         action="survey.question_changed",

@@ -189,3 +189,25 @@ def test_an_id_no_row_can_have_is_not_found(client, lead):
     assert client.get(f"/portfolio/applications/{huge}/").status_code == 404
     assert client.get(f"/portfolio/schools/{huge}/evidence/").status_code == 404
     assert client.get(f"/portfolio/schools/{huge}/action-plan/").status_code == 404
+
+
+def test_made_up_parameters_and_searches_are_drawn_and_never_stored(client, lead):
+    url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+    client.get(url)
+    for query in ("?x=1", "?q=policy", "?page=1&utm=2"):
+        _, first = get(client, url + query)
+        _, second = get(client, url + query)
+        assert first == second > 4, query  # drawn both times: nothing stored
+    _, drawn = get(client, url + "?q=&sort=oldest")  # the filter form's own submission
+    _, served = get(client, url + "?q=&sort=oldest")
+    assert served < drawn  # stored
+
+
+def test_pages_live_in_their_own_cache(client, lead):
+    from django.core.cache import caches
+
+    url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+    warm(client, url)
+    caches["default"].clear()  # the rate limits' cache
+    _, served = get(client, url)
+    assert served <= 4

@@ -33,7 +33,10 @@ def test_a_change_moves_that_schools_version_only():
 def test_a_set_based_change_is_recorded_for_the_rows_it_touches():
     a, b, c = SchoolFactory(), SchoolFactory(), SchoolFactory()
     before = {s.pk: versions.version_for(s.pk) for s in (a, b, c)}
-    versions.changed_rows(School.objects.filter(pk__in=[a.pk, b.pk]))
+    chosen = School.objects.filter(pk__in=[a.pk, b.pk])
+    with versions.changing(chosen):
+        assert versions.version_for(a.pk) == before[a.pk]  # not before the statement has run
+        chosen.update(name="Renamed")
     after = {s.pk: versions.version_for(s.pk) for s in (a, b, c)}
     assert after[a.pk] != before[a.pk] and after[b.pk] != before[b.pk]
     assert after[c.pk] == before[c.pk]
@@ -67,3 +70,29 @@ def test_a_school_can_be_erased_with_its_log_behind_it():
     school_id = school.pk
     school.delete()
     assert SchoolChange.objects.filter(school_id=school_id).exists()
+
+
+def test_a_change_is_recorded_again_once_its_transaction_commits(django_capture_on_commit_callbacks):
+    """Ids follow insert order, not commit order: the row written after the commit is newer than
+    anything a reader of the old data saw (schools.versions.log._insert)."""
+    from django.db import transaction
+
+    school = SchoolFactory()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        versions.changed([school.pk])
+        inside = versions.version_for(school.pk)
+    assert versions.version_for(school.pk) != inside
+    assert SchoolChange.objects.filter(school_id=school.pk).count() >= 2
+
+
+def test_a_persons_name_changes_every_schools_pages_and_signing_in_does_not():
+    from django.utils import timezone
+
+    lead, other = LeadFactory(), SchoolFactory()
+    before = versions.version_for(other.pk)
+    lead.user.last_login = timezone.now()
+    lead.user.save(update_fields=["last_login"])
+    assert versions.version_for(other.pk) == before
+    lead.user.first_name = "Renamed"
+    lead.user.save()
+    assert versions.version_for(other.pk) != before

@@ -14,11 +14,16 @@ row per school would have been updated by every writer, and a writer holding it 
 application, as submission does, could deadlock with one doing the reverse).
 
 Set-based statements (`QuerySet.update()`, `bulk_create()`, raw SQL) send no signals: each calls
-`changed()` or `changed_everywhere()` itself, and `tests/test_architecture.py` refuses a new one
+`changed()` or `changed_everywhere()` just after it, or runs inside `with changing(queryset):`, and
+`tests/architecture/test_school_versions.py` refuses a new one
 that does not (or that is not listed there with the reason it changes nothing a page shows).
 
 How a page reads it
 -------------------
+A change is recorded twice: in the transaction, and again just after it commits (ids come from a
+sequence in insert order, not commit order; see `log._insert`). A person's name or email changing
+changes every school's pages (`track_people`).
+
 `version_for(school_id)` (one indexed query) is read before anything the page shows; a render
 stored under a version is therefore never older than the version says. `cached_render()` keys a
 render on the page, the version, the day, the person and their session's CSRF secret (so forms in
@@ -29,15 +34,16 @@ the cached part keep working), and anything else the caller names. Renders expir
 `prune_school_changes` (weekly) deletes all but each school's newest row and the newest global row.
 """
 
-from .log import changed, changed_everywhere, changed_rows, track_app, version_for, versions_for
+from .log import changed, changed_everywhere, changing, track_app, track_people, version_for, versions_for
 from .pages import cached_render
 
 __all__ = [
     "cached_render",
     "changed",
     "changed_everywhere",
-    "changed_rows",
+    "changing",
     "track_app",
+    "track_people",
     "version_for",
     "versions_for",
 ]

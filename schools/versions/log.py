@@ -3,8 +3,9 @@ See the package's docstring for the rules."""
 
 from collections import deque
 from collections.abc import Iterable
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -83,32 +84,53 @@ def schools_of(instance) -> set[int] | None:
     return None
 
 
-def _insert(school_ids: Iterable[int | None]) -> None:
+def _insert(school_ids: Iterable[int | None], *, everyone: bool = False) -> None:
+    """Add the rows now, in the caller's transaction, and again once it commits.
+
+    The first row moves the version in the same transaction as the data. The second closes a gap
+    the first leaves on PostgreSQL: ids come from a sequence when a row is inserted, not when it
+    commits, so a long transaction's row can be older than a row another transaction committed
+    meanwhile, and a page drawn in between (without the long transaction's data) would be stored
+    under a version its commit does not move. An id taken after the commit is newer than any a
+    reader of the old data can have seen. (Outside a transaction both run at once.)"""
     ids = sorted({school_id for school_id in school_ids if school_id is not None})
+    if not ids and not everyone:
+        return
+    rows = [*ids, None] if everyone else ids
+    _write(rows)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _write(rows))
+
+
+def _write(rows) -> None:
     model = _log_model()
-    if ids:
-        model.objects.bulk_create([model(school_id=school_id) for school_id in ids])
+    model.objects.bulk_create([model(school_id=school_id) for school_id in rows])
 
 
 def changed(school_ids: Iterable[int]) -> None:
-    """Record a change to these schools' pages (a set-based statement's, in its transaction)."""
+    """Record a change to these schools' pages, just after a set-based statement made it (in its
+    transaction when there is one)."""
     _insert(school_ids)
 
 
-def changed_rows(queryset) -> None:
-    """Record a change to the schools of the rows `queryset` selects: call it just before a
-    set-based statement changes them (afterwards they may no longer match)."""
+@contextmanager
+def changing(queryset):
+    """`with changing(queryset): queryset.update(...)`: records a change to the schools of the rows
+    `queryset` selects, read before the block (afterwards they may no longer match) and recorded
+    after it, so that outside a transaction too the version moves only once the data has."""
     path = school_path(queryset.model)
     if path is None:
-        changed_everywhere()
-        return
-    lookup = "__".join(path) if path else "pk"
-    _insert(queryset.order_by().values_list(lookup, flat=True).distinct())
+        ids, everyone = [], True
+    else:
+        lookup = "__".join(path) if path else "pk"
+        ids, everyone = list(queryset.order_by().values_list(lookup, flat=True).distinct()), False
+    yield
+    _insert(ids, everyone=everyone)
 
 
 def changed_everywhere() -> None:
     """Record a change to every school's pages (reference data: meetings, criteria, guidance)."""
-    _log_model().objects.create(school_id=None)
+    _insert([], everyone=True)
 
 
 def changed_for(instance) -> None:
@@ -159,6 +181,27 @@ def track_app(app_config) -> None:
         post_delete.connect(_on_save_or_delete, sender=model, dispatch_uid=uid + ":delete")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+
+
+# What a page shows of a person: a change to any of these changes every school's pages (a name is
+# shown beside a school's history, a reviewer's beside every agenda).
+PERSON_FIELDS = {"first_name", "last_name", "email"}
+
+
+def _on_person(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not set(update_fields) & PERSON_FIELDS):
+        return  # signing in saves last_login only
+    changed_everywhere()
+
+
+def track_people() -> None:
+    """Record a change to every school's pages when a person's name or email changes, or they are
+    erased or deleted (the schools app's ready() calls this)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    post_save.connect(_on_person, sender=model, dispatch_uid="school-versions:person:save")
+    post_delete.connect(_on_person, sender=model, dispatch_uid="school-versions:person:delete")
 
 
 def is_tracked(model) -> bool:

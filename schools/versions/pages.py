@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -36,7 +36,12 @@ def _key(request, page: str, version: str) -> str | None:
     return f"{KEY_PREFIX}:{page}:{digest}"
 
 
-def cached_render(page: str, *, version, check=None, seconds=None):
+def _unknown_query(request, known) -> bool:
+    """A GET parameter the page does not know, with a value (an empty search box is no search)."""
+    return any(value for name in request.GET if name not in known for value in request.GET.getlist(name))
+
+
+def cached_render(page: str, *, version, check=None, seconds=None, query=()):
     """A decorator for a signed-in GET view whose whole page is drawn from one school's data.
 
     `version(request, **kwargs)` reads the school's version (`version_for`) and is called first,
@@ -45,7 +50,9 @@ def cached_render(page: str, *, version, check=None, seconds=None):
     (raising Http404 or PermissionDenied) on every request, cached or not; it may read the school
     from the version (`school_id_of`) instead of loading it. A page is stored only when the
     view answered 200 with HTML, set no cookie and left no message; one is never served while a
-    message waits to be shown. `seconds`: how long at most (SCHOOL_PAGE_CACHE_SECONDS if not given;
+    message waits to be shown. `query`: the GET parameters the page knows (its filters and page
+    number); a request with any other that has a value (a search, a made-up one) is drawn and not
+    stored, so invented URLs cannot fill the cache. `seconds`: how long at most (SCHOOL_PAGE_CACHE_SECONDS if not given;
     the setting at 0 turns every cached page off)."""
 
     def decorator(view):
@@ -57,7 +64,7 @@ def cached_render(page: str, *, version, check=None, seconds=None):
                 or not getattr(settings, "SCHOOL_PAGE_CACHE_SECONDS", 0)
             ):
                 return view(request, *args, **kwargs)
-            if len(messages.get_messages(request)):
+            if len(messages.get_messages(request)) or _unknown_query(request, query):
                 return view(request, *args, **kwargs)
             current = version(request, **kwargs)
             if current is None:
@@ -67,7 +74,7 @@ def cached_render(page: str, *, version, check=None, seconds=None):
             key = _key(request, page, current)
             secret = request.META.get("CSRF_COOKIE")
             if key is not None:
-                stored = cache.get(key)
+                stored = caches["pages"].get(key)
                 if stored is not None:
                     return HttpResponse(stored, content_type="text/html; charset=utf-8")
             response = view(request, *args, **kwargs)
@@ -81,7 +88,7 @@ def cached_render(page: str, *, version, check=None, seconds=None):
                 # The same CSRF secret as the key's (signing in or out replaces it).
                 and request.META.get("CSRF_COOKIE") == secret
             ):
-                cache.set(
+                caches["pages"].set(
                     key,
                     response.content,
                     min(seconds or settings.SCHOOL_PAGE_CACHE_SECONDS, settings.SCHOOL_PAGE_CACHE_SECONDS),
