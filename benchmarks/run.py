@@ -734,7 +734,8 @@ def page_figures(port, sessions, paths, quick: bool, bare_port: int | None = Non
     """Each page at 1 and 16 clients. The two floors are measured side by side: the bare view, then
     the sign-in page, before the pages, and both again after them (the figures kept are the lower
     median of the two passes, so a burst of load from elsewhere does not flatter the ratios)."""
-    budgets = {1: (40, 8.0), 16: (320, 15.0)} if not quick else {1: (15, 4.0), 16: (80, 6.0)}
+    # 200 requests at 1 client (was 40): on 2 shared cores a median of 40 moved by a tenth between runs.
+    budgets = {1: (200, 8.0), 16: (320, 15.0)} if not quick else {1: (15, 4.0), 16: (80, 6.0)}
     figures = {}
     floors = [(BARE_FLOOR, bare_port, BARE_FLOOR_PATH)] if bare_port else []
     floors.append((FLOOR, port, paths["floor"]))
