@@ -206,14 +206,11 @@ DASHBOARD_CACHE_SECONDS = 60
 
 
 def dashboard_version(as_of: date) -> str:
-    """The version of the figures for `as_of`: the day, the newest audit entry and the newest
-    change to any school's pages (schools.versions: unaudited changes too, an advice request or a
-    public registration); two indexed queries. The page, its figures' cache and its fragment
-    caches are all keyed on it."""
-    from accreditation import audit
-    from schools.versions.log import newest_change_id
+    """The version of the figures for `as_of` (`insight.versions.county_version`): the figures'
+    cache and the page's fragment caches are keyed on it, the page itself on the same version."""
+    from .versions import county_version
 
-    return f"dashboard:v2:{as_of.isoformat()}:{audit.newest_entry_id()}:{newest_change_id()}"
+    return f"dashboard:v2:{county_version(as_of)}"
 
 
 def dashboard_cached(as_of: date, version: str | None = None) -> dict:

@@ -51,7 +51,7 @@ def _charts(data):
 
 @require_GET
 @admin_required
-@cached_render("dashboard", version=versions.dashboard_page, seconds=figures.DASHBOARD_CACHE_SECONDS)
+@cached_render("dashboard", version=versions.county_page, seconds=figures.DASHBOARD_CACHE_SECONDS)
 def dashboard(request):
     today = timezone.localdate()
     version = figures.dashboard_version(today)

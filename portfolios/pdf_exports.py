@@ -84,10 +84,9 @@ def portfolio_export_request(*, application: Application, actor) -> PortfolioExp
     return export
 
 
-def _save_progress(export_id, **fields):
-    export = PortfolioExport.objects.filter(pk=export_id)
-    with versions.changing(export):
-        export.update(**fields)
+def _save_progress(export_id, school_id, **fields):
+    PortfolioExport.objects.filter(pk=export_id).update(**fields)
+    versions.changed([school_id])  # the task list shows the export's progress
 
 
 def portfolio_export_build(*, export_id: int) -> bool:
@@ -107,23 +106,23 @@ def portfolio_export_build(*, export_id: int) -> bool:
         logger.info("Portfolio PDF export %s was not waiting; nothing to do", export_id)
         return False
     export = PortfolioExport.objects.select_related("application__school").get(pk=export_id)
+    school_id = export.application.school_id
     name = ""
     try:
         data = exports.portfolio_pdf(
-            export.application, on_progress=lambda **progress: _save_progress(export_id, **progress)
+            export.application, on_progress=lambda **progress: _save_progress(export_id, school_id, **progress)
         )
         name = default_storage.save(
             f"portfolio-exports/{export.application_id}/{uuid.uuid4().hex}.pdf", ContentFile(data)
         )
-        running = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.RUNNING)
-        with versions.changing(running):
-            finished = running.update(
-                status=PortfolioExport.Status.DONE,
-                stage=PortfolioExport.Stage.FINISHED,
-                file=name,
-                size=len(data),
-                finished_at=timezone.now(),
-            )
+        finished = PortfolioExport.objects.filter(pk=export_id, status=PortfolioExport.Status.RUNNING).update(
+            status=PortfolioExport.Status.DONE,
+            stage=PortfolioExport.Stage.FINISHED,
+            file=name,
+            size=len(data),
+            finished_at=timezone.now(),
+        )
+        versions.changed([school_id])
         if not finished:  # marked failed as dead meanwhile: keep no orphan file
             default_storage.delete(name)
             return False
@@ -133,6 +132,7 @@ def portfolio_export_build(*, export_id: int) -> bool:
             default_storage.delete(name)
         _save_progress(
             export_id,
+            school_id,
             status=PortfolioExport.Status.FAILED,
             error=f"{type(error).__name__}: {error}"[:2000],
             finished_at=timezone.now(),

@@ -34,7 +34,7 @@ the cached part keep working), and anything else the caller names. Renders expir
 `prune_school_changes` (weekly) deletes all but each school's newest row and the newest global row.
 """
 
-from .log import changed, changed_everywhere, changing, track_app, track_people, version_for, versions_for
+from .log import changed, changed_everywhere, changing, track_app, track_people, version_for
 from .pages import cached_render
 
 __all__ = [
@@ -45,5 +45,4 @@ __all__ = [
     "track_app",
     "track_people",
     "version_for",
-    "versions_for",
 ]

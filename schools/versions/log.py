@@ -204,10 +204,6 @@ def track_people() -> None:
     post_delete.connect(_on_person, sender=model, dispatch_uid="school-versions:person:delete")
 
 
-def is_tracked(model) -> bool:
-    return model in _tracked
-
-
 def newest_change_id() -> int:
     """The newest change to any school's pages (0 before the first): the version of pages that
     read every school (the admin dashboard, the county indicators)."""
@@ -267,21 +263,6 @@ def version_for_school_of(model, pk) -> str | None:
     if row is None:
         return None
     return f"{row[0]}.{row[1]}.{row[2]}"
-
-
-def versions_for(school_ids: Iterable[int]) -> str:
-    """One version for several schools' pages together (a meeting's agenda)."""
-    ids = sorted(set(school_ids))
-    table = connection.ops.quote_name(_log_model()._meta.db_table)
-    with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
-        cursor.execute(
-            f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IN ({placeholders})), 0), "  # noqa: S608
-            f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
-            ids,
-        )
-        own, everyone = cursor.fetchone()
-    return f"{len(ids)}.{own}.{everyone}"
 
 
 def prune() -> int:

@@ -14,12 +14,8 @@ from .. import working
 KEY_PREFIX = "school-page"
 
 
-def _key(request, page: str, version: str) -> str | None:
-    """The cache key of this person's view of this page at this version today, or None when the
-    page must not come from the cache (no CSRF secret yet: the page will make one)."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return None
+def _key(request, page: str, version: str, secret: str) -> str:
+    """The cache key of this person's view of this page at this version today."""
     user = request.user
     parts = [
         page,
@@ -50,37 +46,39 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
     (raising Http404 or PermissionDenied) on every request, cached or not; it may read the school
     from the version (`school_id_of`) instead of loading it. A page is stored only when the
     view answered 200 with HTML, set no cookie and left no message; one is never served while a
-    message waits to be shown. `query`: the GET parameters the page knows (its filters and page
-    number); a request with any other that has a value (a search, a made-up one) is drawn and not
-    stored, so invented URLs cannot fill the cache. `seconds`: how long at most (SCHOOL_PAGE_CACHE_SECONDS if not given;
-    the setting at 0 turns every cached page off)."""
+    message waits to be shown, nor before the session has a CSRF secret (the page makes one).
+    `query`: the GET parameters the page knows (its filters and page number); a request with any
+    other that has a value (a search, a made-up one) is drawn and not stored, so invented URLs
+    cannot fill the cache. `seconds`: how long at most, never above SCHOOL_PAGE_CACHE_SECONDS (the
+    setting at 0 turns every cached page off)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            limit = settings.SCHOOL_PAGE_CACHE_SECONDS
             if (
                 request.method != "GET"
                 or not request.user.is_authenticated
-                or not getattr(settings, "SCHOOL_PAGE_CACHE_SECONDS", 0)
+                or not limit
+                or len(messages.get_messages(request))
+                or _unknown_query(request, query)
             ):
-                return view(request, *args, **kwargs)
-            if len(messages.get_messages(request)) or _unknown_query(request, query):
                 return view(request, *args, **kwargs)
             current = version(request, **kwargs)
             if current is None:
                 return view(request, *args, **kwargs)
             if check is not None:
                 check(request, current, **kwargs)
-            key = _key(request, page, current)
             secret = request.META.get("CSRF_COOKIE")
-            if key is not None:
-                stored = caches["pages"].get(key)
-                if stored is not None:
-                    return HttpResponse(stored, content_type="text/html; charset=utf-8")
+            if not secret:
+                return view(request, *args, **kwargs)
+            key = _key(request, page, current, secret)
+            stored = caches["pages"].get(key)
+            if stored is not None:
+                return HttpResponse(stored, content_type="text/html; charset=utf-8")
             response = view(request, *args, **kwargs)
             if (
-                key is not None
-                and response.status_code == 200
+                response.status_code == 200
                 and not response.streaming
                 and response.get("Content-Type", "").startswith("text/html")
                 and not response.cookies
@@ -88,11 +86,7 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
                 # The same CSRF secret as the key's (signing in or out replaces it).
                 and request.META.get("CSRF_COOKIE") == secret
             ):
-                caches["pages"].set(
-                    key,
-                    response.content,
-                    min(seconds or settings.SCHOOL_PAGE_CACHE_SECONDS, settings.SCHOOL_PAGE_CACHE_SECONDS),
-                )
+                caches["pages"].set(key, response.content, min(seconds, limit) if seconds else limit)
             return response
 
         return wrapped
