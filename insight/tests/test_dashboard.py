@@ -229,3 +229,37 @@ def test_dashboard_figures_are_reused_until_an_audited_change(client, django_ass
         _grow(12)
         fresh = client.get(reverse("insight:dashboard"))
     assert fresh.context["figures"]["forecast"].within_12_months > first.context["figures"]["forecast"].within_12_months
+
+
+def test_scanner_answer_is_drawn_live_while_the_county_figures_stay_cached(client, settings):
+    """Issue 20: the virus scanner's answer is not one of the figures. The page is reused for at
+    most DASHBOARD_PAGE_SECONDS (it then asks the scanner again); the county figures, for at most
+    DASHBOARD_CACHE_SECONDS, are not recomputed when the page is drawn again for the scanner."""
+    from portfolios.models import EvidenceItem
+    from portfolios.tests.factories import EvidenceItemFactory
+
+    settings.CLAMAV_SOCKET = ""  # not configured: the page says so
+    _grow(2)
+    EvidenceItemFactory(
+        kind=EvidenceItem.Kind.FILE, url="", file="evidence/policy.pdf", scan_state=EvidenceItem.Scan.PENDING
+    )
+    start = datetime.datetime(2027, 1, 15, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        login(client, AdminFactory())
+        client.get(reverse("insight:dashboard"))  # the first view makes the CSRF secret a page is kept under
+        first = client.get(reverse("insight:dashboard")).content.decode()
+    assert "no virus scanner is configured" in first
+
+    settings.CLAMAV_SOCKET = "/nonexistent/clamd.sock"  # configured now, and not answering
+    seconds = dashboard.DASHBOARD_PAGE_SECONDS
+    with time_machine.travel(start + datetime.timedelta(seconds=seconds - 1), tick=False):
+        assert "no virus scanner is configured" in client.get(reverse("insight:dashboard")).content.decode()
+    with time_machine.travel(start + datetime.timedelta(seconds=seconds + 1), tick=False):
+        with CaptureQueriesContext(connection) as drawn:
+            later = client.get(reverse("insight:dashboard")).content.decode()
+    assert "The virus scanner is not answering" in later
+    assert "no virus scanner is configured" not in later
+    # The figures were reused, not recomputed: no award or application was read.
+    figures_tables = ("validation_award", "schools_registration", "validation_decision")
+    assert not any(table in q["sql"] for q in drawn.captured_queries for table in figures_tables)
+    assert dashboard.DASHBOARD_PAGE_SECONDS < dashboard.DASHBOARD_CACHE_SECONDS
