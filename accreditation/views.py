@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
@@ -13,6 +14,7 @@ from . import audit, services, throttle
 from . import home as home_panels
 from .forms import ChoosePasswordForm, PasswordResetRequestForm, SignInForm
 from .middleware import SESSION_LAST_SEEN, SESSION_STARTED, client_ip
+from .templatetags.portal import drawn_once
 
 
 def start_session_clock(sender, request, user, **kwargs):
@@ -40,6 +42,16 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["form"].is_bound:
+            # The empty form's fields are the same for everyone: drawn once per process (issue 20).
+            context["blank_fields"] = drawn_once(
+                "sign-in fields",
+                lambda: render_to_string("accounts/_sign_in_fields.html", {"form": self.get_form_class()()}),
+            )
+        return context
 
     def post(self, request, *args, **kwargs):
         # The address as django-axes records it: the proxy's header only when PROXY_COUNT trusts one.
