@@ -229,6 +229,10 @@ def awards_lapse(*, as_of: date) -> int:
     now = timezone.now()
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
+            # PostgreSQL's planner prices this statement (its per-award lookups) above jit_above_cost
+            # and then spends 10-15 ms compiling it, more than the statement takes on a quiet night
+            # (issue 20, EXPLAIN ANALYZE at 50,000 awards); for this transaction only.
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(
                 _LAPSE_SQL,
                 {
@@ -284,7 +288,10 @@ def awards_lapse(*, as_of: date) -> int:
     return count
 
 
-# The lapse and its audit entries in one statement. The labels are Award.__str__ ("<school>:
+# The lapse and its audit entries in one statement. Each lapsed award's school name is read by
+# its primary key (a few thousand index lookups on a first night) rather than by joining every
+# school: at national scale the join's hash of 51,000 schools cost more than the lookups (issue 20,
+# measured with EXPLAIN ANALYZE on `seed_bench --scale national`). The labels are Award.__str__ ("<school>:
 # accredited 05 March 2023 to 05 March 2026", day zero-padded) and the summary "<school>: expired
 # 5 March 2026" (day not padded), as the ORM path writes them; `tests` check the two agree.
 _LAPSE_SQL = """
@@ -296,19 +303,20 @@ WITH lapsed AS (
         ) THEN %(superseded)s ELSE %(lapsed)s END,
         status_changed_at = %(now)s
     WHERE award.status = %(current)s AND award.expires_on <= %(as_of)s
-    RETURNING award.id, award.school_id, award.awarded_on, award.expires_on, award.status
+    RETURNING award.id, award.awarded_on, award.expires_on, award.status,
+        (SELECT school.name FROM schools_school AS school WHERE school.id = award.school_id) AS school_name
 ), audited AS (
     INSERT INTO accreditation_auditevent
         (created_at, actor_id, actor_label, action, target_type, target_id, target_label, summary, ip_address,
          request_id, data)
     SELECT
         %(now)s, NULL, '', 'award.lapsed', %(target_type)s, lapsed.id::text,
-        left(school.name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
+        left(lapsed.school_name || ': accredited ' || to_char(lapsed.awarded_on, 'DD FMMonth YYYY')
              || ' to ' || to_char(lapsed.expires_on, 'DD FMMonth YYYY'), 300),
-        school.name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY')
+        lapsed.school_name || ': expired ' || to_char(lapsed.expires_on, 'FMDD FMMonth YYYY')
             || CASE WHEN lapsed.status = %(superseded)s THEN ' (renewed: the next award starts that day)' ELSE '' END,
         %(ip)s, %(request_id)s, '{}'::jsonb
-    FROM lapsed JOIN schools_school AS school ON school.id = lapsed.school_id
+    FROM lapsed
 )
 SELECT count(*) FROM lapsed WHERE status = %(lapsed)s
 """
