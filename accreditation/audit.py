@@ -6,6 +6,7 @@ never take a request and a scheduled job records no address.
 
 from contextvars import ContextVar
 
+from .compiled import CompiledQuery
 from .models import AuditEvent
 from .observability import current_request_id
 
@@ -17,7 +18,12 @@ def newest_entry_id() -> int:
     of anything only audited changes alter. Every service that changes an award, a decision, an
     application's state or a registration records an entry, so a cache keyed on this id is
     renewed by the first view after such a change."""
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    found = _NEWEST.rows()
+    return found[0][0] if found else 0
+
+
+# Read on every view of the register and the county pages: compiled once (issue 20).
+_NEWEST = CompiledQuery(lambda: AuditEvent.objects.order_by("-pk").values_list("pk")[:1], keyed=False)
 
 
 def record(*, actor, action: str, target=None, summary: str = "", data: dict | None = None) -> AuditEvent:

@@ -8,21 +8,18 @@ the one query that loads the person. The answers describe the start of the reque
 
 Building that query through the ORM cost more than running it (about 1.5 ms of Python on every
 signed-in request, measured with `benchmarks/profile_pages.py`), so its SQL is compiled once per
-process and run as a raw query with the person's id as its one changing parameter.
+process (`accreditation.compiled`) and run with the person's id as its one changing value.
 """
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Exists, OuterRef
 from django_otp import device_classes
 
+from .compiled import CompiledQuery, attnames
 from .permissions import HAS_DEVICE_ATTRIBUTE, second_factor_annotations
-
-# Stands for the person's id while the statement is compiled; never a real id (ids are positive).
-_PLACEHOLDER_ID = -7_310_529_146
 
 
 def _has_confirmed_device():
@@ -44,19 +41,22 @@ def _annotations():
 
 
 class PortalModelBackend(ModelBackend):
-    # {database vendor: (sql, params, index of the id among params, annotation names)}, on first use.
-    _statements: dict = {}
+    # The person with the gate's answers, compiled on first use (the annotations are registered by
+    # the apps' ready(), after this module is imported).
+    _query = None
 
     @classmethod
-    def _statement(cls):
-        vendor = connection.vendor
-        if vendor not in cls._statements:
+    def _person(cls):
+        if cls._query is None:
             model = get_user_model()
-            annotations = _annotations()
-            queryset = model._default_manager.annotate(**annotations).filter(pk=_PLACEHOLDER_ID)
-            sql, params = queryset.query.sql_with_params()
-            cls._statements[vendor] = (sql, tuple(params), params.index(_PLACEHOLDER_ID), tuple(annotations))
-        return cls._statements[vendor]
+            fields = attnames(model)
+            names = tuple(_annotations())
+
+            def build(user_id):
+                return model._default_manager.annotate(**_annotations()).filter(pk=user_id).values_list(*fields, *names)
+
+            cls._query = (CompiledQuery(build), fields, names)
+        return cls._query
 
     def get_user(self, user_id):
         model = get_user_model()
@@ -66,15 +66,14 @@ class PortalModelBackend(ModelBackend):
             return None
         if user_id is None or not 0 < int(user_id) <= 2**63 - 1:
             return None  # no row can have it (Django's lookups find nothing; raw SQL would fail)
-        sql, params, at, names = self._statement()
-        params = list(params)
-        params[at] = user_id
-        found = list(model._default_manager.raw(sql, params))
+        query, fields, names = self._person()
+        found = query.rows(user_id)
         if not found:
             return None
-        user = found[0]
-        for name in names:
-            setattr(user, name, bool(getattr(user, name)))
+        row = found[0]
+        user = model.from_db("default", fields, row[: len(fields)])
+        for name, value in zip(names, row[len(fields) :], strict=True):
+            setattr(user, name, bool(value))
         if not hasattr(user, HAS_DEVICE_ATTRIBUTE):
             setattr(user, HAS_DEVICE_ATTRIBUTE, False)
         return user if self.user_can_authenticate(user) else None

@@ -7,8 +7,11 @@ from django.contrib.auth import logout
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from . import audit, services
+from .compiled import CompiledQuery, attnames
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -240,3 +243,33 @@ class PrivacyHeadersMiddleware:
             if "no-store" not in cache_control or "private" not in cache_control:
                 response["Cache-Control"] = "no-store, private"
         return response
+
+
+class PortalOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, loading the session's verified device with SQL compiled once per
+    device model (`accreditation.compiled`) instead of building the query on every request of a
+    validator or an admin (issue 20). The rules are django-otp's own: an unknown or malformed
+    device id is no device, and the middleware then checks the device is the person's and confirmed."""
+
+    _queries: dict = {}  # {device model: (CompiledQuery, its columns)}
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        from django.apps import apps
+
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        try:
+            model = apps.get_model(label)
+            device_id = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device) or not 0 < device_id <= 2**63 - 1:
+            return None
+        if model not in self._queries:
+            fields = attnames(model)
+            self._queries[model] = (
+                CompiledQuery(lambda pk: model.objects.filter(id=pk).values_list(*fields)),
+                fields,
+            )
+        query, fields = self._queries[model]
+        found = query.rows(device_id)
+        return model.from_db("default", fields, found[0]) if found else None

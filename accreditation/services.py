@@ -7,6 +7,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends import db as db_sessions
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -171,7 +172,7 @@ def user_deactivate(*, user: User, actor, reason: str = "") -> int:
     user.deactivated_at = user.deactivated_at or timezone.now()  # the retention schedule counts from it
     user.save(update_fields=["is_active", "deactivated_at"])
     ended = sessions_end(user=user)
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if issubclass(import_module(settings.SESSION_ENGINE).SessionStore, db_sessions.SessionStore):
         from django.contrib.sessions.models import Session
 
         # Sessions from before they were tracked (or lost their row): read each live one.

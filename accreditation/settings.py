@@ -97,7 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the device with SQL compiled once (issue 20).
+    "accreditation.middleware.PortalOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accreditation.middleware.SessionTimeoutMiddleware",
     "accreditation.middleware.SecondFactorMiddleware",
@@ -242,6 +243,8 @@ OTP_TOTP_TOLERANCE = 1
 RECOVERY_CODE_COUNT = 10
 
 # Sessions: idle timeout 30 minutes, absolute 12 hours (SessionTimeoutMiddleware).
+# Django's database sessions, read by SQL compiled once (accreditation/sessions.py, issue 20).
+SESSION_ENGINE = "accreditation.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

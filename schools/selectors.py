@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 
+from accreditation.compiled import CompiledQuery, attnames
 from accreditation.permissions import is_hw_admin
 
 from . import working
@@ -16,12 +17,29 @@ def memberships_for_user(user) -> list[Membership]:
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_school_memberships"):
-        user._school_memberships = list(
-            Membership.objects.select_related("school")
-            .filter(user=user, is_active=True, user__is_active=True)
-            .order_by("school__name", "school_id")
-        )
+        user._school_memberships = [_membership(row) for row in _MEMBERSHIPS.rows(user.pk)]
     return user._school_memberships
+
+
+# Read on every signed-in request, so compiled to SQL once (accreditation.compiled, issue 20): the
+# ORM spent about 0.9 ms building this query each time, the database 0.1 ms answering it.
+_MEMBERSHIP_FIELDS = attnames(Membership)
+_SCHOOL_FIELDS = attnames(School)
+_MEMBERSHIPS = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True, user__is_active=True)
+        .order_by("school__name", "school_id")
+        .values_list(*_MEMBERSHIP_FIELDS, *(f"school__{name}" for name in _SCHOOL_FIELDS))
+    )
+)
+
+
+def _membership(row) -> Membership:
+    """A membership with its school, as `select_related("school")` would load it."""
+    split = len(_MEMBERSHIP_FIELDS)
+    membership = Membership.from_db("default", _MEMBERSHIP_FIELDS, row[:split])
+    membership.school = School.from_db("default", _SCHOOL_FIELDS, row[split:])
+    return membership
 
 
 def membership_for_user(user) -> Membership | None:

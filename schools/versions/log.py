@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from accreditation.compiled import CompiledQuery
+
 # {model: path of foreign-key field names from the model to School ([] for School itself), or
 # None when the model belongs to no school}
 _paths: dict = {}
@@ -207,7 +209,12 @@ def track_people() -> None:
 def newest_change_id() -> int:
     """The newest change to any school's pages (0 before the first): the version of pages that
     read every school (the admin dashboard, the county indicators)."""
-    return _log_model().objects.order_by("-id").values_list("id", flat=True).first() or 0
+    found = _NEWEST.rows()
+    return found[0][0] if found else 0
+
+
+# Read on every view of the county pages: compiled once (issue 20).
+_NEWEST = CompiledQuery(lambda: _log_model().objects.order_by("-id").values_list("id")[:1], keyed=False)
 
 
 # Ids a database column can hold; a number past them in a URL names nothing (and must not reach

@@ -1,0 +1,108 @@
+"""The reads every signed-in request makes, compiled to SQL once (issue 20): the session, the
+second-factor device and the compiled-query rules. Each must answer exactly as the ORM did."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accreditation.compiled import CompiledQuery
+from accreditation.models import User
+from accreditation.sessions import SessionStore
+from accreditation.tests.factories import AdminFactory, UserFactory
+from accreditation.tests.helpers import authenticator_for, login
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2027, 3, 14, 12, tzinfo=datetime.UTC)
+
+
+def test_a_session_is_read_back_until_it_expires_and_not_a_second_after():
+    with time_machine.travel(NOON, tick=False):
+        store = SessionStore()
+        store["answer"] = 42
+        store.set_expiry(60)
+        store.save()
+        key = store.session_key
+        loaded = SessionStore(session_key=key)
+        assert loaded["answer"] == 42
+        assert Session.objects.get(session_key=key).expire_date == NOON + datetime.timedelta(seconds=60)
+    with time_machine.travel(NOON + datetime.timedelta(seconds=59), tick=False):
+        assert SessionStore(session_key=key).get("answer") == 42
+    with time_machine.travel(NOON + datetime.timedelta(seconds=61), tick=False):
+        expired = SessionStore(session_key=key)
+        assert expired.get("answer") is None
+        assert expired.session_key is None  # as Django's own: a new key is made if it saves
+
+
+def test_an_unknown_session_key_is_an_empty_session():
+    assert SessionStore(session_key="x" * 32).load() == {}
+    assert SessionStore(session_key=None).load() == {}
+
+
+def test_a_deactivated_person_loses_every_session(client):
+    from accreditation import services
+
+    user = UserFactory()
+    login(client, user)
+    assert client.get(reverse("accounts:security")).status_code == 200
+    services.user_deactivate(user=user, actor=AdminFactory(), reason="left the school")
+    response = client.get(reverse("accounts:security"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "persistent_id",
+    [
+        "otp_totp.totpdevice/not-a-number",
+        "otp_totp.totpdevice/999999999",
+        "otp_totp.totpdevice/99999999999999999999999",
+        "otp_totp.totpdevice/-4",
+        "nonexistent.model/1",
+        "accreditation.user/1",  # a model, but not a device
+        "no-slash-at-all",
+    ],
+)
+def test_a_session_naming_no_device_of_the_person_is_not_verified(client, persistent_id):
+    admin = AdminFactory()
+    login(client, admin)
+    assert client.get(reverse("home")).status_code == 200  # verified with the real device
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = persistent_id
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "two-factor" in response["Location"]
+
+
+def test_another_persons_device_does_not_verify(client):
+    admin, other = AdminFactory(), AdminFactory()
+    login(client, admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_for(other).persistent_id
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "two-factor" in response["Location"]
+
+
+def test_a_compiled_query_runs_with_each_new_value():
+    first, second = UserFactory(email="first@school.example"), UserFactory(email="second@school.example")
+    by_id = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email", "date_joined"))
+    assert by_id.rows(first.pk)[0][0] == "first@school.example"
+    assert by_id.rows(second.pk)[0][0] == "second@school.example"
+    assert by_id.rows(second.pk + 1000) == []
+    # Columns come back converted as the ORM's would (an aware datetime on every database).
+    joined = by_id.rows(first.pk)[0][1]
+    assert joined == User.objects.get(pk=first.pk).date_joined and timezone.is_aware(joined)
+
+
+def test_a_compiled_query_must_use_its_value_once():
+    unused = CompiledQuery(lambda pk: User.objects.values_list("email"))
+    with pytest.raises(ValueError, match="exactly once"):
+        unused.rows(1)
+    twice = CompiledQuery(lambda pk: User.objects.filter(pk=pk).exclude(pk=pk).values_list("email"))
+    with pytest.raises(ValueError, match="exactly once"):
+        twice.rows(1)
