@@ -43,15 +43,14 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not context["form"].is_bound:
-            # The empty form's fields are the same for everyone: drawn once per process (issue 20).
-            context["blank_fields"] = drawn_once(
-                "sign-in fields",
-                lambda: render_to_string("accounts/_sign_in_fields.html", {"form": self.get_form_class()()}),
-            )
-        return context
+    def get(self, request, *args, **kwargs):
+        # The empty form is the same for everyone: its fields are drawn once per process from the
+        # include a bound form uses, and no form object is built for a GET (issue 20's floor).
+        blank = drawn_once(
+            "sign-in fields",
+            lambda: render_to_string("accounts/_sign_in_fields.html", {"form": self.get_form_class()()}),
+        )
+        return self.render_to_response(self.get_context_data(form=None, blank_fields=blank))
 
     def post(self, request, *args, **kwargs):
         # The address as django-axes records it: the proxy's header only when PROXY_COUNT trusts one.
