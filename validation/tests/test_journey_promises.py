@@ -8,6 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accreditation.tests.helpers import login
 from schools.tests.factories import LeadFactory
@@ -22,6 +23,9 @@ pytestmark = pytest.mark.django_db
 def test_decision_form_shows_each_reviewers_judgement_per_criterion(client, world):
     item = world["item"]
     review = item.reviews.select_related("member__user").first()
+    # A name that HTML escapes (factory names sometimes do too): the page shows it escaped.
+    review.member.user.last_name = "O'Brien"
+    review.member.user.save(update_fields=["last_name"])
     criteria = {r.criterion_id: ("met", "") for r in item.application.responses.all()}
     third = item.application.responses.get(criterion__number=3).criterion_id
     criteria[third] = ("not_yet_met", "No record of staff training this year.")
@@ -38,7 +42,8 @@ def test_decision_form_shows_each_reviewers_judgement_per_criterion(client, worl
     body = client.get(reverse("validation:decision", args=[item.pk])).content.decode()
     table = body[body.index('id="judgements"') :]
     assert "Reviewers&#x27; judgements by criterion" in table or "Reviewers' judgements by criterion" in table
-    assert review.member.user.get_full_name() in table
+    assert escape(review.member.user.get_full_name()) in table
+    assert "O&#x27;Brien" in table
     assert "Not yet met" in table and "No record of staff training this year." in table
     assert table.count("Not judged") == 8  # the second reviewer has not started
 
