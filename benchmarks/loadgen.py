@@ -77,7 +77,8 @@ def sign_in(port, email, password, code_for=None) -> Session:
 
 
 def run(port, path, *, session: Session | None, clients: int, max_requests: int, max_seconds: float, warmup=3):
-    """Median and p95 latency (ms) and throughput (requests/s) of GET `path` with `clients` threads."""
+    """Median and p95 latency (ms) and throughput (requests/s) of GET `path` with `clients` threads;
+    "samples" holds every latency (seconds), for `combine`."""
     cookie = session.header() if session else ""
     headers = {"Cookie": cookie} if cookie else {}
     for _ in range(warmup):
@@ -123,7 +124,11 @@ def run(port, path, *, session: Session | None, clients: int, max_requests: int,
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    latencies.sort()
+    return _summary(clients, latencies, wall, {str(k): v for k, v in statuses.items()})
+
+
+def _summary(clients, latencies, wall, statuses) -> dict:
+    latencies = sorted(latencies)
     return {
         "clients": clients,
         "requests": len(latencies),
@@ -131,5 +136,20 @@ def run(port, path, *, session: Session | None, clients: int, max_requests: int,
         "median_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000, 1) if latencies else None,
         "throughput_rps": round(len(latencies) / wall, 1) if wall else None,
-        "statuses": {str(k): v for k, v in statuses.items()},
+        "statuses": statuses,
+        "samples": latencies,
     }
+
+
+def combine(results: list[dict]) -> dict:
+    """Several runs of one path as one: every latency together, throughput over their total time."""
+    statuses: dict[str, int] = {}
+    for result in results:
+        for status, count in result["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    return _summary(
+        results[0]["clients"],
+        [sample for result in results for sample in result["samples"]],
+        sum(result["seconds"] for result in results),
+        statuses,
+    )
