@@ -126,11 +126,18 @@ class AuditEvent(models.Model):
     """One thing that happened: who, what, to which object, when and from where. Append-only."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Indexed only where there is an actor (Meta): the nightly sweeps write thousands of entries
+    # with none, and each index is a write per entry (issue 20).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField(max_length=254, blank=True, help_text="The actor's email when it happened.")
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80)  # indexed once, in Meta
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=300, blank=True)
@@ -142,7 +149,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # One index for `action = ...` and the audit search's `action LIKE 'prefix%'` alike (on
+            # PostgreSQL a pattern-ops b-tree answers both; `db_index=True` made two).
+            models.Index(fields=["action"], name="audit_action_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["actor"], name="audit_actor_idx", condition=models.Q(actor__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
