@@ -30,9 +30,11 @@ def _statement():
         sql = (
             f"SELECT (SELECT COUNT(*) FROM ({waiting}) w), COUNT(*), COALESCE(SUM(i.id), 0), "  # noqa: S608 - from _meta
             f"COALESCE(SUM(i.id * i.id), 0), "
-            f"COALESCE((SELECT MAX(c.id) FROM {log} c WHERE c.school_id IN ("
-            f"SELECT a.school_id FROM {applications} a JOIN {items} j ON j.application_id = a.id "
-            f"WHERE j.meeting_id = %s)), 0), "
+            # Per item, by index: its application's school, that school's newest change. (As a join
+            # of the agenda with every application the planner hashed the whole table: 0.5 ms of
+            # 0.8 at 1,856 applications, growing with the county's history; now about 0.1 ms.)
+            f"COALESCE(MAX((SELECT MAX(c.id) FROM {log} c WHERE c.school_id = ("
+            f"SELECT a.school_id FROM {applications} a WHERE a.id = i.application_id))), 0), "
             f"COALESCE((SELECT MAX(id) FROM {log} WHERE school_id IS NULL), 0) "
             f"FROM {items} i WHERE i.meeting_id = %s"
         )
@@ -45,6 +47,6 @@ def of_meeting(request, pk) -> str | None:
         return None  # no such meeting: the view answers 404
     sql, params = _statement()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, pk, pk])
+        cursor.execute(sql, [*params, pk])
         waiting, count, ids, squares, schools, everyone = cursor.fetchone()
     return f"{pk}.{count}.{ids}.{squares}.{schools}.{everyone}.{waiting}"
