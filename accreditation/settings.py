@@ -150,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The reads every signed-in request makes are prepared once per connection
+    # (accreditation.compiled.read_cursor). Django's own cursors bind client-side and never prepare,
+    # whatever this says; psycopg prepares only when this is set. Off behind a pooler in
+    # transaction mode (PgBouncer before 1.21), which cannot keep prepared statements.
+    PREPARED_READS = env.bool("PREPARED_READS", default=True)
+    if PREPARED_READS:
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

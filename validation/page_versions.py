@@ -11,6 +11,7 @@ query)."""
 
 from django.db import connection
 
+from accreditation.compiled import read_cursor
 from portfolios.models import Application
 from schools.models import SchoolChange
 from schools.versions.log import is_possible_id
@@ -46,7 +47,7 @@ def of_meeting(request, pk) -> str | None:
     if not is_possible_id(pk):
         return None  # no such meeting: the view answers 404
     sql, params = _statement()
-    with connection.cursor() as cursor:
+    with read_cursor(connection) as cursor:  # prepared once per connection
         cursor.execute(sql, [*params, pk])
         waiting, count, ids, squares, schools, everyone = cursor.fetchone()
     return f"{pk}.{count}.{ids}.{squares}.{schools}.{everyone}.{waiting}"

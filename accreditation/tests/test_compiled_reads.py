@@ -106,3 +106,55 @@ def test_a_compiled_query_must_use_its_value_once():
     twice = CompiledQuery(lambda pk: User.objects.filter(pk=pk).exclude(pk=pk).values_list("email"))
     with pytest.raises(ValueError, match="exactly once"):
         twice.rows(1)
+
+
+def _times_prepared(query) -> int:
+    """How many prepared statements this connection holds for `query`'s SQL (PostgreSQL)."""
+    from django.db import connection
+
+    sql = query._statements[connection.vendor][0].replace("%s", "$1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s", [sql])
+        return cursor.fetchone()[0]
+
+
+def _on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (CI runs this on PostgreSQL)")
+
+
+def test_on_postgresql_each_read_is_prepared_once_per_connection_and_answers_as_before():
+    _on_postgresql()
+    person = UserFactory(email="prepared@school.example", last_name="O'Neill")
+    # A shape no other test compiles, so this connection has not prepared it yet.
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email", "last_name", "date_joined"))
+    first = query.rows(person.pk)
+    assert _times_prepared(query) == 1
+    assert query.rows(person.pk) == first and query.rows(person.pk + 1000) == []
+    assert _times_prepared(query) == 1  # prepared once, then run by name
+    email, last_name, joined = first[0]
+    assert (email, last_name) == ("prepared@school.example", "O'Neill")
+    assert joined == User.objects.get(pk=person.pk).date_joined and timezone.is_aware(joined)
+
+
+def test_with_prepared_reads_off_nothing_is_prepared(settings):
+    """PREPARED_READS=false, for a pooler that cannot keep prepared statements."""
+    _on_postgresql()
+    settings.PREPARED_READS = False
+    person = UserFactory(email="unprepared@school.example")
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email", "first_name", "date_joined"))
+    assert query.rows(person.pk)[0][0] == "unprepared@school.example"
+    assert _times_prepared(query) == 0
+
+
+def test_a_prepared_read_is_still_in_the_query_log(django_assert_num_queries):
+    """Django's query log (DEBUG, CaptureQueriesContext, the tests' query counts) sees prepared
+    reads with their statement, as it sees every other query."""
+    person = UserFactory()
+    query = CompiledQuery(lambda pk: User.objects.filter(pk=pk).values_list("email", "is_active"))
+    query.rows(person.pk)
+    with django_assert_num_queries(1) as captured:
+        query.rows(person.pk)  # prepared by now on PostgreSQL
+    assert '"accreditation_user"."is_active"' in captured.captured_queries[0]["sql"]

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accreditation.compiled import CompiledQuery
+from accreditation.compiled import CompiledQuery, read_cursor
 
 # {model: path of foreign-key field names from the model to School ([] for School itself), or
 # None when the model belongs to no school}
@@ -233,7 +233,7 @@ def version_for(school_id: int) -> str | None:
     if not is_possible_id(school_id):
         return None
     table = connection.ops.quote_name(_log_model()._meta.db_table)
-    with connection.cursor() as cursor:
+    with read_cursor(connection) as cursor:  # prepared once per connection
         cursor.execute(
             f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id = %s), 0), "  # noqa: S608 - table name from _meta
             f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
@@ -260,7 +260,7 @@ def version_for_school_of(model, pk) -> str | None:
         quote(model._meta.pk.column),
         quote(model._meta.get_field("school").column),
     )
-    with connection.cursor() as cursor:
+    with read_cursor(connection) as cursor:  # prepared once per connection
         cursor.execute(
             f"SELECT o.{school}, COALESCE((SELECT MAX(c.id) FROM {log_table} c WHERE c.school_id = o.{school}), 0), "  # noqa: S608
             f"COALESCE((SELECT MAX(id) FROM {log_table} WHERE school_id IS NULL), 0) FROM {table} o WHERE o.{key} = %s",
