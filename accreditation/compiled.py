@@ -19,9 +19,12 @@ keep prepared statements.
 
 from collections.abc import Callable
 
+import psycopg
 from django.conf import settings
 from django.db import connections
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import QuerySet
+from psycopg import postgres, pq
 
 # Stands for the changing value while a statement is compiled; never a real id (ids are positive)
 # nor a session key (those are 32 letters and digits). Within a 32-bit integer column's range: Django
@@ -82,55 +85,40 @@ def attnames(model) -> list[str]:
 
 
 def read_cursor(connection):
-    """A cursor for a statement run on every request: Django's own elsewhere; on PostgreSQL (unless
-    PREPARED_READS is off) Django's cursor wrapper (query logging, execute wrappers, error
-    translation) over a psycopg cursor that prepares each statement the first time a connection
-    runs it. As `connection.cursor()` does, then the cursor class Django's would be."""
+    """The cursor for a statement run on every request. On PostgreSQL (unless PREPARED_READS is
+    off): Django's cursor wrapper (query log, execute wrappers, error translation), opened as
+    `connection.cursor()` opens one, over a `PreparingCursor` instead of Django's client-side
+    cursor. Elsewhere: `connection.cursor()`."""
     if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_READS", False):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        cursor = _preparing_cursor_class()(connection.connection)
+        cursor = PreparingCursor(connection.connection)
         _match_timezone(connection, cursor)
         return connection._prepare_cursor(cursor)
 
 
-_PREPARING = None
+class PreparingCursor(psycopg.Cursor):
+    """Binds server-side and prepares every statement it runs (psycopg keeps the prepared
+    statements per connection, the most recent `prepared_max` of them)."""
 
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        super().execute(query, params, prepare=True, binary=binary)
+        # psycopg leaves `_query` empty when it runs a prepared statement by name, and Django's
+        # query log (DEBUG, CaptureQueriesContext) reads the statement from it: give it the
+        # statement, with its placeholders ($1), as an unprepared run would.
+        self._query = self._converted
+        return self
 
-def _preparing_cursor_class():
-    global _PREPARING
-    if _PREPARING is None:
-        import psycopg
-
-        class PreparingCursor(psycopg.Cursor):
-            """Binds server-side and prepares every statement it runs (psycopg keeps the prepared
-            statements per connection, the most recent `prepared_max` of them)."""
-
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                super().execute(query, params, prepare=True, binary=binary)
-                # psycopg leaves `_query` empty when it runs a prepared statement by name, and
-                # Django's query log (DEBUG, CaptureQueriesContext) reads the statement from it:
-                # give it the statement, with its placeholders ($1), as an unprepared run would.
-                self._query = self._converted
-                return self
-
-            def _convert_query(self, query, params=None):
-                self._converted = super()._convert_query(query, params)
-                return self._converted
-
-        _PREPARING = PreparingCursor
-    return _PREPARING
+    def _convert_query(self, query, params=None):
+        self._converted = super()._convert_query(query, params)
+        return self._converted
 
 
 def _match_timezone(connection, cursor):
     """What Django's `create_cursor` does for psycopg 3: a cursor reads timestamps in the
     connection's time zone when the adapters it was given disagree."""
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.postgres import types
-    from psycopg.pq import Format
-
-    loader = connection.connection.adapters.get_loader(types.get("timestamptz").oid, Format.TEXT)
+    loader = connection.connection.adapters.get_loader(postgres.types.get("timestamptz").oid, pq.Format.TEXT)
     if connection.timezone != loader.timezone:
         register_tzloader(connection.timezone, cursor)

@@ -32,8 +32,9 @@ def _statement():
             f"SELECT (SELECT COUNT(*) FROM ({waiting}) w), COUNT(*), COALESCE(SUM(i.id), 0), "  # noqa: S608 - from _meta
             f"COALESCE(SUM(i.id * i.id), 0), "
             # Per item, by index: its application's school, that school's newest change. (As a join
-            # of the agenda with every application the planner hashed the whole table: 0.5 ms of
-            # 0.8 at 1,856 applications, growing with the county's history; now about 0.1 ms.)
+            # of the agenda with every application the planner hashed the whole table, and the
+            # statement took 0.8 ms at 1,856 applications, growing with the county's history; now
+            # 0.26 ms, EXPLAIN ANALYZE on the bench data.)
             f"COALESCE(MAX((SELECT MAX(c.id) FROM {log} c WHERE c.school_id = ("
             f"SELECT a.school_id FROM {applications} a WHERE a.id = i.application_id))), 0), "
             f"COALESCE((SELECT MAX(id) FROM {log} WHERE school_id IS NULL), 0) "
