@@ -447,8 +447,7 @@ EXPIRY_SQL = (
 # the sweep adds: the renewal check, the school names and labels, its transaction and its Python.
 # The bare UPDATE (EXPIRY_SQL) is reported beside it: the audit trail's own cost.
 EXPIRY_EQUIVALENT_SQL = (
-    "WITH lapsed AS (UPDATE validation_award SET status = 'lapsed', status_changed_at = now() "
-    "WHERE status = 'current' AND expires_on <= %s RETURNING id) "
+    "WITH lapsed AS (" + EXPIRY_SQL + " RETURNING id) "  # noqa: S608 - constants only
     "INSERT INTO accreditation_auditevent (created_at, actor_label, action, target_type, target_id, "
     "target_label, summary, request_id, data) "
     "SELECT now(), '', 'award.lapsed', 'validation.award', id::text, '', '', '', '{}'::jsonb FROM lapsed"

@@ -15,6 +15,7 @@ from accreditation.models import User
 from accreditation.sessions import SessionStore
 from accreditation.tests.factories import AdminFactory, UserFactory
 from accreditation.tests.helpers import authenticator_for, login
+from conftest import missing_service
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def _on_postgresql():
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (CI runs this on PostgreSQL)")
+        missing_service("prepared statements need the test database on PostgreSQL (set DATABASE_URL)")
 
 
 def test_on_postgresql_each_read_is_prepared_once_per_connection_and_answers_as_before():
