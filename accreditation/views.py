@@ -1,3 +1,4 @@
+import inspect
 import time
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 
 from . import audit, services, throttle
 from . import home as home_panels
@@ -43,14 +46,27 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    # LoginView wraps dispatch in sensitive_post_parameters, csrf_protect and never_cache with
+    # method_decorator, which applies them afresh on every request (a CSRF middleware built and
+    # run a second time for each). Here dispatch is LoginView's own, unwrapped, and the same three
+    # decorators, in the same order, are applied once to the view function (as_view below), as
+    # Django's "decorating in URLconf" does (issue 20's floor). tests/test_sign_in.py checks all three.
+    dispatch = inspect.unwrap(auth_views.LoginView.dispatch)
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return sensitive_post_parameters()(csrf_protect(never_cache(super().as_view(**initkwargs))))
+
     def get(self, request, *args, **kwargs):
         # The empty form is the same for everyone: its fields are drawn once per process from the
         # include a bound form uses, and no form object is built for a GET (issue 20's floor).
+        # The context is what the page draws: LoginView's adds the site and the "next" address,
+        # which the page does not show (the form posts back to its own address, query and all).
         blank = drawn_once(
             "sign-in fields",
             lambda: render_to_string("accounts/_sign_in_fields.html", {"form": self.get_form_class()()}),
         )
-        return self.render_to_response(self.get_context_data(form=None, blank_fields=blank))
+        return self.render_to_response({"view": self, "form": None, "blank_fields": blank})
 
     def post(self, request, *args, **kwargs):
         # The address as django-axes records it: the proxy's header only when PROXY_COUNT trusts one.

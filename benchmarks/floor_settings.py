@@ -12,11 +12,13 @@ from accreditation.settings import BASE_DIR, INSTALLED_APPS, MIDDLEWARE, TEMPLAT
 PROJECT_APPS = ("accreditation", "schools", "portfolios", "validation", "insight")
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app.split(".")[0] not in PROJECT_APPS]
 # The portal's own middleware needs its apps (sessions timing out, second factor, audit context).
-# django-otp's middleware stays, as it was before the portal wrapped it (PortalOTPMiddleware).
-MIDDLEWARE = [
-    "django_otp.middleware.OTPMiddleware" if m == "accreditation.middleware.PortalOTPMiddleware" else m
-    for m in MIDDLEWARE
-]
+# The third-party middleware the portal wraps stays, as it was before the portal wrapped it:
+# django-otp's (PortalOTPMiddleware) and django-csp's (PortalCSPMiddleware).
+THIRD_PARTY = {
+    "accreditation.middleware.PortalOTPMiddleware": "django_otp.middleware.OTPMiddleware",
+    "accreditation.middleware.PortalCSPMiddleware": "csp.middleware.CSPMiddleware",
+}
+MIDDLEWARE = [THIRD_PARTY.get(m, m) for m in MIDDLEWARE]
 MIDDLEWARE = [m for m in MIDDLEWARE if m.split(".")[0] not in PROJECT_APPS]
 AUTH_USER_MODEL = "auth.User"
 AXES_LOCKOUT_CALLABLE = None
