@@ -211,3 +211,86 @@ def test_pages_live_in_their_own_cache(client, lead):
     caches["default"].clear()  # the rate limits' cache
     _, served = get(client, url)
     assert served <= 4
+
+
+TWO_TIERS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tiers-default"},
+    # Stands in for the shared Redis: another location, cleared on its own below.
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tiers-shared"},
+    "pages_local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tiers-local"},
+}
+
+
+class TestEachProcessKeepsItsOwnCopy:
+    """In production "pages" is a Redis the web processes share; each process also keeps the pages
+    it served lately, so a visit it can answer from them makes no round trip (issue 20)."""
+
+    @pytest.fixture(autouse=True)
+    def two_tiers(self, settings):
+        from django.core.cache import caches
+
+        settings.CACHES = TWO_TIERS
+        yield
+        caches["pages"].clear()
+        caches["pages_local"].clear()
+
+    def test_a_page_is_served_from_this_process_without_the_shared_cache(self, client, lead):
+        from django.core.cache import caches
+
+        url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+        page, _ = warm(client, url)
+        caches["pages"].clear()  # another process's eviction, or Redis restarted
+        again, served = get(client, url)
+        assert again == page and served <= 4
+        caches["pages_local"].clear()
+        _, drawn = get(client, url)
+        assert drawn > served  # in neither: drawn again
+
+    def test_another_process_takes_its_copy_from_the_shared_cache(self, client, lead):
+        from django.core.cache import caches
+
+        url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+        page, _ = warm(client, url)
+        caches["pages_local"].clear()  # a second web process has no copy of its own
+        again, served = get(client, url)
+        assert again == page and served <= 4
+        caches["pages"].clear()
+        assert get(client, url)[1] == served  # and now it has one
+
+    def test_a_copy_never_outlives_the_shared_entry_it_came_from(self, client, lead, settings):
+        """A drawn page differs from a served one: its forms' CSRF tokens are masked afresh."""
+        from django.core.cache import caches
+
+        settings.SCHOOL_PAGE_CACHE_SECONDS = 300
+        url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+        with time_machine.travel(LATE_EVENING - timedelta(hours=2), tick=False) as traveller:
+            client.force_login(lead.user)  # the session's clock starts at the travelled time
+            stored, _ = warm(client, url)  # stored at 21:50, in both
+            caches["pages_local"].clear()
+            traveller.shift(timedelta(seconds=200))
+            assert get(client, url)[0] == stored  # copied here with 100 s left
+            traveller.shift(timedelta(seconds=101))
+            assert get(client, url)[0] != stored  # both gone at 300 s: drawn, not a copy 101 s old
+
+    def test_a_change_is_shown_at_once_whichever_copy_is_kept(self, client, lead):
+        url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+        warm(client, url)
+        EvidenceItemFactory(school=lead.school, title="Anti-bullying week photos")
+        assert "Anti-bullying week photos" in get(client, url)[0]
+
+    def test_an_entry_in_another_shape_counts_as_nothing(self, client, lead):
+        """An older release stored the HTML alone: it is drawn afresh and stored in the new shape."""
+        from django.core.cache import caches
+
+        from schools.versions.pages import KEY_PREFIX
+
+        url = reverse("portfolios:evidence_library", args=[lead.school.pk])
+        _, served = warm(client, url)
+        caches["pages_local"].clear()
+        shared = caches["pages"]
+        keys = [key.split(":", 2)[2] for key in shared._cache if KEY_PREFIX in key]  # without version
+        assert keys
+        for key in keys:
+            shared.set(key, b"<p>old</p>")
+        page, drawn = get(client, url)
+        assert "<p>old</p>" not in page and drawn > served

@@ -1,6 +1,7 @@
 """Whole school pages cached under their school's version (issue 20). See the package docstring."""
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -12,6 +13,34 @@ from django.utils import timezone
 from .. import working
 
 KEY_PREFIX = "school-page"
+# This process's copies of pages it served lately, in front of the shared "pages" cache (settings).
+LOCAL = "pages_local"
+
+
+def _stored(key: str):
+    """The page stored under `key`: from this process's copy if it has one, else from the shared
+    cache (a round trip to Redis in production), then kept here until the shared entry would expire,
+    never longer, so SCHOOL_PAGE_CACHE_SECONDS bounds every copy. The shared cache holds (expiry
+    time, HTML); anything else under a key, such as an older release's entry, counts as nothing."""
+    local = caches[LOCAL] if LOCAL in settings.CACHES else None
+    if local is not None:
+        html = local.get(key)
+        if html is not None:
+            return html
+    stored = caches["pages"].get(key)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], bytes)):
+        return None
+    expires, html = stored
+    left = expires - time.time()
+    if left <= 0:
+        return None
+    if local is not None:
+        local.set(key, html, left)
+    return html
+
+
+def _store(key: str, html: bytes, seconds: int) -> None:
+    caches["pages"].set(key, (time.time() + seconds, html), seconds)
 
 
 def _key(request, page: str, version: str, secret: str) -> str:
@@ -73,7 +102,7 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
             if not secret:
                 return view(request, *args, **kwargs)
             key = _key(request, page, current, secret)
-            stored = caches["pages"].get(key)
+            stored = _stored(key)
             if stored is not None:
                 return HttpResponse(stored, content_type="text/html; charset=utf-8")
             response = view(request, *args, **kwargs)
@@ -86,7 +115,7 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
                 # The same CSRF secret as the key's (signing in or out replaces it).
                 and request.META.get("CSRF_COOKIE") == secret
             ):
-                caches["pages"].set(key, response.content, min(seconds, limit) if seconds else limit)
+                _store(key, response.content, min(seconds, limit) if seconds else limit)
             return response
 
         return wrapped
