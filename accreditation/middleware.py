@@ -7,7 +7,6 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.signals import setting_changed
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django_otp.models import Device
 
 from . import audit, services
 from .compiled import CompiledQuery, attnames
+from .templatetags.portal import drawn_once
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -284,15 +284,20 @@ class PortalOTPMiddleware(OTPMiddleware):
 _CSP_PER_RESPONSE = tuple(
     f"_csp_{part}{suffix}" for part in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
 )
-_csp_headers: list = []
 
 
-def _csp_settings_changed(setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _csp_headers.clear()
-
-
-setting_changed.connect(_csp_settings_changed, dispatch_uid="portal-csp-headers")
+def _csp_headers() -> tuple:
+    """(header, policy text, excluded path prefixes) for each policy the settings set."""
+    headers = []
+    for header, setting, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        policy = build_policy(report_only=report_only)
+        if policy:
+            excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            headers.append((header, policy, excluded))
+    return tuple(headers)
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -301,10 +306,10 @@ class PortalCSPMiddleware(CSPMiddleware):
     django-csp builds the header from CONTENT_SECURITY_POLICY on every response (the settings
     copied deep, each directive sorted and joined): about an eighth of the signed-out sign-in page's
     Python. The portal's policy is the settings' alone: no view changes it and no template asks
-    for a nonce. So the two header texts are built once, with django-csp's own `build_policy`, and
-    set on each response; a settings change (tests' override_settings) builds them again. A
-    response or request that does use django-csp's per-view decorators or a nonce goes through
-    django-csp's own `process_response`, unchanged."""
+    for a nonce. So the header texts are built once (`drawn_once`, which draws afresh after any
+    settings change), with django-csp's own `build_policy`, and set on each response. A response
+    or request that does use django-csp's per-view decorators or a nonce goes through django-csp's
+    own `process_response`, unchanged."""
 
     def process_response(self, request, response):
         if getattr(request, "_csp_nonce", None) is not None or any(
@@ -313,16 +318,7 @@ class PortalCSPMiddleware(CSPMiddleware):
             return super().process_response(request, response)
         if response.status_code in (500, 404) and settings.DEBUG:
             return response  # Django's debug pages, as django-csp leaves them
-        if not _csp_headers:
-            for header, setting, report_only in (
-                (HEADER, "CONTENT_SECURITY_POLICY", False),
-                (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
-            ):
-                policy = build_policy(report_only=report_only)
-                excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
-                if policy:
-                    _csp_headers.append((header, policy, excluded))
-        for header, policy, excluded in _csp_headers:
+        for header, policy, excluded in drawn_once("content security policy headers", _csp_headers):
             if header not in response and not request.path_info.startswith(excluded):
                 response[header] = policy
         # As django-csp does: asking for a nonce after the header is written is an error.

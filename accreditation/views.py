@@ -50,7 +50,7 @@ class SignInView(auth_views.LoginView):
     # method_decorator, which applies them afresh on every request (a CSRF middleware built and
     # run a second time for each). Here dispatch is LoginView's own, unwrapped, and the same three
     # decorators, in the same order, are applied once to the view function (as_view below), as
-    # Django's "decorating in URLconf" does (issue 20's floor). tests/test_sign_in.py checks all three.
+    # Django's "decorating in URLconf" does (issue 20's floor). tests/test_cheap_floor.py checks all three.
     dispatch = inspect.unwrap(auth_views.LoginView.dispatch)
 
     @classmethod

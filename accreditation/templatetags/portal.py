@@ -44,10 +44,10 @@ def service_names() -> dict:
 _drawn: dict = {}
 
 
-def drawn_once(name: str, draw) -> str:
-    """`draw()` (HTML that depends on nothing but the code and settings, such as an empty form's
-    fields) called once per process under `name`, and its answer reused: `{% rendered_once %}` for
-    what a view draws."""
+def drawn_once(name: str, draw):
+    """`draw()` (what depends on nothing but the code and settings: HTML such as an empty form's
+    fields, or a header's text) called once per process under `name`, and its answer reused:
+    `{% rendered_once %}` for what a view or middleware draws."""
     key = (name, _current[0], get_script_prefix())
     drawn = _drawn.get(key)
     if drawn is None:

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -204,8 +205,6 @@ def test_made_up_parameters_and_searches_are_drawn_and_never_stored(client, lead
 
 
 def test_pages_live_in_their_own_cache(client, lead):
-    from django.core.cache import caches
-
     url = reverse("portfolios:evidence_library", args=[lead.school.pk])
     warm(client, url)
     caches["default"].clear()  # the rate limits' cache
@@ -227,16 +226,12 @@ class TestEachProcessKeepsItsOwnCopy:
 
     @pytest.fixture(autouse=True)
     def two_tiers(self, settings):
-        from django.core.cache import caches
-
         settings.CACHES = TWO_TIERS
         yield
         caches["pages"].clear()
         caches["pages_local"].clear()
 
     def test_a_page_is_served_from_this_process_without_the_shared_cache(self, client, lead):
-        from django.core.cache import caches
-
         url = reverse("portfolios:evidence_library", args=[lead.school.pk])
         page, _ = warm(client, url)
         caches["pages"].clear()  # another process's eviction, or Redis restarted
@@ -247,8 +242,6 @@ class TestEachProcessKeepsItsOwnCopy:
         assert drawn > served  # in neither: drawn again
 
     def test_another_process_takes_its_copy_from_the_shared_cache(self, client, lead):
-        from django.core.cache import caches
-
         url = reverse("portfolios:evidence_library", args=[lead.school.pk])
         page, _ = warm(client, url)
         caches["pages_local"].clear()  # a second web process has no copy of its own
@@ -259,8 +252,6 @@ class TestEachProcessKeepsItsOwnCopy:
 
     def test_a_copy_never_outlives_the_shared_entry_it_came_from(self, client, lead, settings):
         """A drawn page differs from a served one: its forms' CSRF tokens are masked afresh."""
-        from django.core.cache import caches
-
         settings.SCHOOL_PAGE_CACHE_SECONDS = 300
         url = reverse("portfolios:evidence_library", args=[lead.school.pk])
         with time_machine.travel(LATE_EVENING - timedelta(hours=2), tick=False) as traveller:
@@ -280,8 +271,6 @@ class TestEachProcessKeepsItsOwnCopy:
 
     def test_an_entry_in_another_shape_counts_as_nothing(self, client, lead):
         """An older release stored the HTML alone: it is drawn afresh and stored in the new shape."""
-        from django.core.cache import caches
-
         from schools.versions.pages import KEY_PREFIX
 
         url = reverse("portfolios:evidence_library", args=[lead.school.pk])
