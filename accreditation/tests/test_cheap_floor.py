@@ -2,7 +2,10 @@
 (issue 20, a cheap floor): the Content-Security-Policy text is written once per process, and the
 sign-in view's three protections are applied once rather than on every request."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from csp.constants import NONCE
 from csp.decorators import csp_exempt, csp_update
 from csp.exceptions import CSPNonceError
@@ -136,3 +139,55 @@ class TestSignInViewProtections:
         token = 'name="csrfmiddlewaretoken" value="'
         assert first.split(token)[1][:64] != second.split(token)[1][:64]
         assert "<title>Sign in" in first and "Error:" not in first
+
+
+@pytest.mark.django_db
+class TestTheSignInPageIsDrawnOnce:
+    """The signed-out sign-in page is drawn once per process from settings alone; each request
+    puts in its own CSRF token (issue 20's floor)."""
+
+    def test_the_token_on_the_page_is_the_one_the_cookie_accepts(self):
+        UserFactory(email="lead@school.example.org", password="a long pass phrase 42")
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(reverse("accounts:login")).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        response = browser.post(
+            reverse("accounts:login"),
+            {"username": "lead@school.example.org", "password": "a long pass phrase 42", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302
+        assert "_auth_user_id" in browser.session
+
+    def test_the_page_is_the_one_the_template_draws_for_a_signed_out_visitor(self):
+        fast = Client().get(reverse("accounts:login")).content.decode()
+        request = RequestFactory().get(reverse("accounts:login"))
+        request.user, request._messages = AnonymousUser(), []
+        view = SignInView()
+        view.setup(request)
+        drawn = view.render_to_response({"view": view, "form": None, "blank_fields": view._blank_fields()})
+        drawn.render()
+
+        def without_token(html):
+            before, rest = html.split('name="csrfmiddlewaretoken" value="')
+            return before + rest.split('"', 1)[1]
+
+        assert without_token(fast) == without_token(drawn.content.decode())
+
+    def test_a_waiting_message_is_shown(self, client):
+        with time_machine.travel("2026-11-02 09:00Z", tick=False) as traveller:
+            UserFactory(email="idle@school.example.org", password="a long pass phrase 42")
+            client.post(
+                reverse("accounts:login"), {"username": "idle@school.example.org", "password": "a long pass phrase 42"}
+            )
+            traveller.shift(timedelta(minutes=31))
+            response = client.get(reverse("home"), follow=True)
+        page = response.content.decode()
+        assert "your session timed out" in page and 'name="csrfmiddlewaretoken"' in page
+        # The message is shown once; the next visit gets the page drawn once.
+        again = client.get(reverse("accounts:login")).content.decode()
+        assert "your session timed out" not in again and 'name="csrfmiddlewaretoken"' in again
+
+    def test_a_settings_change_shows_at_once(self, client):
+        with override_settings(SERVICE_NAME="Anti-bullying Award (test)"):
+            assert "Anti-bullying Award (test)" in client.get(reverse("accounts:login")).content.decode()
+        assert "Anti-bullying Award (test)" not in client.get(reverse("accounts:login")).content.decode()
