@@ -225,6 +225,12 @@ def start_gunicorn(env, port, log_path):
         "sync",
         "--timeout",
         "300",
+        # No worker recycling (gunicorn.conf.py's max_requests). A new worker costs about 1.3 s of
+        # CPU; a full run serves about 35,000 requests, and each restart fell into whichever
+        # quarter-second run was going: a 16-client throughput share moved between 0.26 and 1.3
+        # from run to run. The cost of recycling is production's to set (gunicorn.conf.py).
+        "--max-requests",
+        "0",
     ]
     out = open(log_path, "w")  # noqa: SIM115 - closed when gunicorn stops
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
@@ -1107,8 +1113,8 @@ def write_markdown(results, path: Path):
         "",
         f"Data: {results['data']['schools']:,} schools, {results['data']['evidence']:,} evidence rows, "
         f"{results['data']['applications']:,} applications, {results['data']['awards']:,} awards. "
-        "gunicorn 2 sync workers, DEBUG off, WhiteNoise static files, PostgreSQL on loopback; the load "
-        "generator (Python threads, http.client) runs on the same 2 cores.",
+        "gunicorn 2 sync workers (not recycled: `--max-requests 0`), DEBUG off, WhiteNoise static files, "
+        "PostgreSQL on loopback; the load generator (Python threads, http.client) runs on the same 2 cores.",
         "",
         "## Targets",
         "",
