@@ -52,6 +52,9 @@ PINNED = {
 # the meeting page: the session, the person, their second factor and the agenda's version (with
 # the count waiting).
 SERVED = {"task_list": 4, "evidence_library": 4, "readiness": 4, "action_plan": 4, "validator_agenda": 4}
+# The county pages served to an admin: the session, the person, their second factor and the county's
+# version (the newest audit entry and the newest school change, in one statement since 3 December).
+SERVED_COUNTY = {"admin_dashboard": 4, "indicators": 4}
 DASHBOARD_MAX = 30  # the admin dashboard is still growing: bounded, and equal at both sizes
 # Newer pages (issue 20 adds them to the budget): bounded, and equal at both sizes.
 ADMIN_PAGES = {"indicators": "insight:indicators", "board_reports": "insight:board_reports"}
@@ -206,6 +209,8 @@ def counts_at(client_factory, size):
     # Issue 20: the newer admin pages and the floor (the sign-in page, signed out) join the budget.
     for key, url_name in ADMIN_PAGES.items():
         counts[key], pages[key] = queries_for(admin_client, reverse(url_name))
+    for key, path in (("admin_dashboard", "/dashboard/"), ("indicators", reverse("insight:indicators"))):
+        counts[f"{key}_served"] = served_queries(admin_client, path)
     counts["floor"] = queries_for(client_factory(), reverse("accounts:login"))[0]
     return counts, pages, world
 
@@ -230,6 +235,9 @@ def test_each_page_makes_its_pinned_number_of_queries(client_factory, size):
     for key, pinned in PINNED.items():
         assert counts[key] == pinned, f"{key}: {counts[key]} queries at size {size}, pinned at {pinned}"
     for key, pinned in SERVED.items():
+        served = counts[f"{key}_served"]
+        assert served == pinned, f"{key} served: {served} queries at size {size}, pinned at {pinned}"
+    for key, pinned in SERVED_COUNTY.items():
         served = counts[f"{key}_served"]
         assert served == pinned, f"{key} served: {served} queries at size {size}, pinned at {pinned}"
     assert counts["admin_dashboard"] <= DASHBOARD_MAX

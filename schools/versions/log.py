@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accreditation.compiled import CompiledQuery, read_cursor
+from accreditation.compiled import read_cursor
 
 # {model: path of foreign-key field names from the model to School ([] for School itself), or
 # None when the model belongs to no school}
@@ -204,17 +204,6 @@ def track_people() -> None:
     model = get_user_model()
     post_save.connect(_on_person, sender=model, dispatch_uid="school-versions:person:save")
     post_delete.connect(_on_person, sender=model, dispatch_uid="school-versions:person:delete")
-
-
-def newest_change_id() -> int:
-    """The newest change to any school's pages (0 before the first): the version of pages that
-    read every school (the admin dashboard, the county indicators)."""
-    found = _NEWEST.rows()
-    return found[0][0] if found else 0
-
-
-# Read on every view of the county pages: compiled once (issue 20).
-_NEWEST = CompiledQuery(lambda: _log_model().objects.order_by("-id").values_list("id")[:1], keyed=False)
 
 
 # Ids a database column can hold; a number past them in a URL names nothing (and must not reach
