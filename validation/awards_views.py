@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accreditation import audit
 from accreditation.downloads import private_download
 from accreditation.errors import show_refusal
+from schools.versions import store_page, stored_page
 
 from . import badges, permissions, selectors, services
 from .forms import AwardWithdrawForm, CertificateSettingsForm, RegisterSearchForm
@@ -119,13 +120,34 @@ def certificate_settings(request):
 
 @require_GET
 def register(request):
+    # The page QR codes and council websites link to, mostly opened by people not signed in: for
+    # them the whole page (no search, a cached page number) is the same, so it is kept whole under
+    # the results' version, in this process and the shared pages cache (issue 20).
+    whole = _whole_page_key(request)
+    if whole is not None:
+        html = stored_page(whole)
+        if html is not None:
+            return HttpResponse(html)
     form = RegisterSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     awards = selectors.accredited_schools(query=query)
     # Loaded only when the results are rendered afresh (SimpleLazyObject: at most once).
     page = SimpleLazyObject(lambda: Paginator(awards, REGISTER_PAGE_SIZE).get_page(request.GET.get("page")))
     context = {"form": form, "page": page, "query": query, **_register_cache(query, request.GET.get("page"))}
-    return render(request, "validation/register.html", context)
+    response = render(request, "validation/register.html", context)
+    if whole is not None and not response.cookies and not len(messages.get_messages(request)):
+        store_page(whole, response.content, REGISTER_CACHE_SECONDS)
+    return response
+
+
+def _whole_page_key(request) -> str | None:
+    """The key of the whole register page for someone signed out with no message waiting, asking
+    for no search and a page number the results are cached for; None for anyone else (a signed-in
+    person's page carries their navigation and sign-out form)."""
+    if request.user.is_authenticated or set(request.GET) - {"page"} or len(messages.get_messages(request)):
+        return None
+    version = _register_cache("", request.GET.get("page"))["cache_version"]
+    return None if version is None else f"register-page:{version}"
 
 
 def _register_cache(query: str, page_number) -> dict:

@@ -35,13 +35,15 @@ the cached part keep working), and anything else the caller names. Renders expir
 """
 
 from .log import changed, changed_everywhere, changing, track_app, track_people, version_for
-from .pages import cached_render
+from .pages import cached_render, store_page, stored_page
 
 __all__ = [
     "cached_render",
     "changed",
     "changed_everywhere",
     "changing",
+    "store_page",
+    "stored_page",
     "track_app",
     "track_people",
     "version_for",

@@ -17,7 +17,7 @@ KEY_PREFIX = "school-page"
 LOCAL = "pages_local"
 
 
-def _stored(key: str):
+def stored_page(key: str):
     """The page stored under `key`: from this process's copy if it has one, else from the shared
     cache (a round trip to Redis in production), then kept here until the shared entry would expire,
     never longer, so SCHOOL_PAGE_CACHE_SECONDS bounds every copy. The shared cache holds (expiry
@@ -39,7 +39,7 @@ def _stored(key: str):
     return html
 
 
-def _store(key: str, html: bytes, seconds: int) -> None:
+def store_page(key: str, html: bytes, seconds: int) -> None:
     caches["pages"].set(key, (time.time() + seconds, html), seconds)
 
 
@@ -102,7 +102,7 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
             if not secret:
                 return view(request, *args, **kwargs)
             key = _key(request, page, current, secret)
-            stored = _stored(key)
+            stored = stored_page(key)
             if stored is not None:
                 return HttpResponse(stored, content_type="text/html; charset=utf-8")
             response = view(request, *args, **kwargs)
@@ -115,7 +115,7 @@ def cached_render(page: str, *, version, check=None, seconds=None, query=()):
                 # The same CSRF secret as the key's (signing in or out replaces it).
                 and request.META.get("CSRF_COOKIE") == secret
             ):
-                _store(key, response.content, min(seconds, limit) if seconds else limit)
+                store_page(key, response.content, min(seconds, limit) if seconds else limit)
             return response
 
         return wrapped
