@@ -1084,6 +1084,20 @@ READING = [
     "PostgreSQL (four queries and Django's connection health check). The **measurement**: medians to "
     "hundredths of a millisecond (tenths moved a ratio against a 1 ms floor by up to 5%), 8 interleaved "
     "rounds instead of 4, and 400 requests at 1 client and 1,280 at 16 (was 200 and 320).",
+    "Where the time went (sixth pass, 3 December, afternoon; in-process microseconds per request through "
+    "the WSGI handler, best of 5 x 400): the **16-client figures** moved between runs of the same code "
+    "(a share of 0.26 in one run was 0.7 in the next) because gunicorn recycled each worker every "
+    "1,000 requests (`gunicorn.conf.py`, which gunicorn reads from the working directory) and a new "
+    "worker spends about 1.3 s of CPU importing Django and the portal: some thirty restarts a run, each "
+    "in whichever quarter-second run was going. The benchmark's gunicorns now run `--max-requests 0`; "
+    "production recycles every 10,000 requests with a jitter of half. The **sign-in floor**, signed "
+    "out with no message waiting, is drawn once per process from settings alone and takes each "
+    "request's CSRF token: 840 to 670 (the bare view 320). The **public register** for visitors "
+    "signed out is kept whole under its results' version: 2,080 to 1,060. The **dashboard and "
+    "indicators** read their version in one statement: one round trip fewer. What is left on a "
+    "served signed-in page is its round trips to PostgreSQL: the session, the person, an admin's or "
+    "validator's device, the page's version, a school page's memberships, and the connection health "
+    "check.",
     "Page weight: HTML is gzipped (HTML only, `accreditation.middleware.HTMLGZipMiddleware`), static "
     "files are hashed and immutable, the JS module import now points at the hashed GOV.UK Frontend "
     "bundle; a repeat visit transfers the page alone.",
