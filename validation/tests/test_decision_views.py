@@ -251,6 +251,21 @@ def test_the_meeting_page_is_served_from_the_cache_until_its_agenda_changes(clie
     assert "Hillside Primary" not in client.get(url).content.decode()
 
 
+def test_an_application_submitted_elsewhere_shows_on_a_cached_meeting_page(client, world):
+    """The meeting page counts the applications waiting for a meeting: a school not on the agenda
+    submitting changes it at once (the version holds the county's newest change)."""
+    login(client, world["admin"])
+    url = reverse("validation:meeting", args=[world["item"].meeting_id])
+    client.get(url)
+    assert "waiting)" not in client.get(url).content.decode()
+    lead = LeadFactory(school__name="Brookside Academy")
+    application = complete_application(lead)
+    portfolio_services.application_submit(
+        application=application, actor=lead.user, declaration=True, equality_declaration=True
+    )
+    assert "Place submitted applications (1 waiting)" in client.get(url).content.decode()
+
+
 def test_a_validator_who_may_no_longer_run_meetings_is_refused_a_cached_page(client, world):
     item, member = world["item"], world["members"][0]
     login(client, member.user)
