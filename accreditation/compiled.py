@@ -8,20 +8,28 @@ per database connection's vendor with a stand-in for its one changing value, the
 with the real value, converting each column as the ORM would. Only for reads by one key whose shape
 never changes; everything else goes through the ORM as usual.
 
-On PostgreSQL these statements are also prepared (`read_cursor`): the same few statements run on
+On PostgreSQL these statements are also prepared (`read_rows`): the same few statements run on
 every signed-in request, and planning them took PostgreSQL longer than running them (0.1-0.2 ms
 each, EXPLAIN ANALYZE on the bench data). Django's cursors bind parameters client-side and never
-prepare; `read_cursor` gives a Django cursor over a psycopg cursor that binds server-side and
-prepares, so each connection (kept CONN_MAX_AGE seconds) plans each statement once.
+prepare; `read_rows` runs them through a Django cursor over a psycopg cursor that binds server-side
+and prepares, so each connection (kept CONN_MAX_AGE seconds) plans each statement once.
 `PREPARED_READS = False` turns it off for a transaction-pooling connection pooler that cannot
 keep prepared statements.
+
+The first of these reads in a request is also the connection's health check. With
+CONN_HEALTH_CHECKS, Django sends `SELECT 1` before a request's first query on a connection kept
+from an earlier request, so that a connection the database dropped (a restart, a failover) is
+replaced instead of failing the request: a round trip on every request. Here the request's first
+read is sent as it is; if it fails and the connection no longer answers, the connection is
+replaced and the read sent once more on the new one, which is what the health check would have
+done; an error on a connection that still answers is raised as it is.
 """
 
 from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.db.models import QuerySet
 from psycopg import postgres, pq
@@ -64,9 +72,7 @@ class CompiledQuery:
         params = list(params)
         if at is not None:
             params[at] = value
-        with read_cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = read_rows(connection, sql, params)
         if not converters:
             return rows
         converted = []
@@ -84,19 +90,49 @@ def attnames(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def read_cursor(connection):
-    """The cursor for a statement run on every request. On PostgreSQL (unless PREPARED_READS is
-    off): Django's cursor wrapper (query log, execute wrappers, error translation), opened as
-    `connection.cursor()` opens one, over a `PreparingCursor` instead of Django's client-side
-    cursor. Elsewhere: `connection.cursor()`."""
+def read_rows(connection, sql: str, params=()) -> list[tuple]:
+    """The rows of one read made on every request. On PostgreSQL (unless PREPARED_READS is off) the
+    statement is prepared (`PreparingCursor`) and, as a request's first query on a kept connection,
+    is its health check (see the module's docstring); elsewhere it runs on `connection.cursor()`."""
     if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_READS", False):
-        return connection.cursor()
-    connection.close_if_health_check_failed()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    if not _health_unknown(connection):
+        connection.close_if_health_check_failed()  # nothing to check, or in a transaction: Django's check
+        return _prepared_rows(connection, sql, params)
+    try:
+        rows = _prepared_rows(connection, sql, params)
+    except (OperationalError, InterfaceError):
+        if connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()  # the database dropped it since the last request
+        rows = _prepared_rows(connection, sql, params)  # on a new connection
+    connection.health_check_done = True
+    return rows
+
+
+def _health_unknown(connection) -> bool:
+    """A connection kept from an earlier request that Django would check before this request's
+    first query (CONN_HEALTH_CHECKS), outside any transaction (a read inside one is not retried)."""
+    return (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+
+
+def _prepared_rows(connection, sql, params) -> list[tuple]:
+    """Django's cursor wrapper (query log, execute wrappers, error translation), opened as
+    `connection.cursor()` opens one, over a `PreparingCursor` instead of Django's client-side one."""
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = PreparingCursor(connection.connection)
         _match_timezone(connection, cursor)
-        return connection._prepare_cursor(cursor)
+    with connection._prepare_cursor(cursor) as wrapped:
+        wrapped.execute(sql, params)
+        return wrapped.fetchall()
 
 
 class PreparingCursor(psycopg.Cursor):

@@ -152,7 +152,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The reads every signed-in request makes are prepared once per connection
-    # (accreditation.compiled.read_cursor). Django's own cursors bind client-side and never prepare,
+    # (accreditation.compiled.read_rows). Django's own cursors bind client-side and never prepare,
     # whatever this says; psycopg prepares only when this is set. Off behind a pooler in
     # transaction mode (PgBouncer before 1.21), which cannot keep prepared statements.
     PREPARED_READS = env.bool("PREPARED_READS", default=True)

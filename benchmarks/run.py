@@ -1096,10 +1096,11 @@ READING = [
     "signed out is kept whole under its results' version: 2,080 to 1,060. The **dashboard and "
     "indicators** read their version in one statement: one round trip fewer. The **meeting page's** version is "
     "the agenda's composition and the county's newest change: 833 to 243 a view (it named each agenda "
-    "school's newest change, 60 index lookups). What is left on a "
+    "school's newest change, 60 index lookups). Django's **connection health check** (`SELECT 1` before "
+    "each request's first query, about 110) is now that first read itself, sent again on a new "
+    "connection if the database dropped the old one. What is left on a "
     "served signed-in page is its round trips to PostgreSQL: the session, the person, an admin's or "
-    "validator's device, the page's version, a school page's memberships, and the connection health "
-    "check.",
+    "validator's device, the page's version and a school page's memberships.",
     "Page weight: HTML is gzipped (HTML only, `accreditation.middleware.HTMLGZipMiddleware`), static "
     "files are hashed and immutable, the JS module import now points at the hashed GOV.UK Frontend "
     "bundle; a repeat visit transfers the page alone.",

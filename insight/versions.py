@@ -6,7 +6,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
-from accreditation.compiled import read_cursor
+from accreditation.compiled import read_rows
 from accreditation.models import AuditEvent
 from schools.models import SchoolChange
 
@@ -17,11 +17,10 @@ def county_version(as_of: date) -> str:
     lookups (one round trip on every view of the dashboard and the indicators, issue 20)."""
     quote = connection.ops.quote_name
     audit, changes = (quote(model._meta.db_table) for model in (AuditEvent, SchoolChange))
-    with read_cursor(connection) as cursor:  # prepared once per connection
-        cursor.execute(
-            f"SELECT COALESCE((SELECT MAX(id) FROM {audit}), 0), COALESCE((SELECT MAX(id) FROM {changes}), 0)"  # noqa: S608 - table names from _meta
-        )
-        newest_entry, newest_change = cursor.fetchone()
+    [(newest_entry, newest_change)] = read_rows(  # prepared once per connection
+        connection,
+        f"SELECT COALESCE((SELECT MAX(id) FROM {audit}), 0), COALESCE((SELECT MAX(id) FROM {changes}), 0)",  # noqa: S608 - table names from _meta
+    )
     return f"{as_of.isoformat()}:{newest_entry}:{newest_change}"
 
 

@@ -16,7 +16,7 @@ from the cache costs one index lookup for the newest change."""
 
 from django.db import connection
 
-from accreditation.compiled import read_cursor
+from accreditation.compiled import read_rows
 from schools.models import SchoolChange
 from schools.versions.log import is_possible_id
 
@@ -40,7 +40,5 @@ def _statement() -> str:
 def of_meeting(request, pk) -> str | None:
     if not is_possible_id(pk):
         return None  # no such meeting: the view answers 404
-    with read_cursor(connection) as cursor:  # prepared once per connection
-        cursor.execute(_statement(), [pk])
-        count, ids, squares, newest = cursor.fetchone()
+    [(count, ids, squares, newest)] = read_rows(connection, _statement(), [pk])  # prepared once per connection
     return f"{pk}.{count}.{ids}.{squares}.{newest}"

@@ -159,3 +159,53 @@ def test_a_prepared_read_is_still_in_the_query_log(django_assert_num_queries):
     with django_assert_num_queries(1) as captured:
         query.rows(person.pk)  # prepared by now on PostgreSQL
     assert '"accreditation_user"."is_active"' in captured.captured_queries[0]["sql"]
+
+
+def _drop(pid):
+    """What a database restart does to a connection: its server process ends (waiting up to 5 s)."""
+    import psycopg
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        autocommit=True,
+    ) as other:
+        assert other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_after_the_database_dropped_the_connection_is_answered(client):
+    """The request's first read stands in for Django's health check (CONN_HEALTH_CHECKS): a kept
+    connection the database dropped is replaced and the read sent again, so no request fails."""
+    from django.db import close_old_connections, connection
+
+    _on_postgresql()
+    login(client, UserFactory(first_name="Rowan"))
+    assert client.get(reverse("home")).status_code == 200
+    dropped = connection.connection.info.backend_pid
+    _drop(dropped)
+    close_old_connections()  # as each request starts: the connection is kept, its health unknown
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and "Sign out" in response.content.decode()
+    assert connection.connection.info.backend_pid != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_read_that_fails_on_a_healthy_connection_is_raised_and_not_sent_again():
+    from django.db import ProgrammingError, close_old_connections, connection
+
+    from accreditation.compiled import read_rows
+
+    _on_postgresql()
+    connection.ensure_connection()
+    kept = connection.connection.info.backend_pid
+    close_old_connections()
+    with pytest.raises(ProgrammingError):
+        read_rows(connection, "SELECT id FROM no_such_table WHERE id = %s", [1])
+    assert connection.connection.info.backend_pid == kept
+    assert read_rows(connection, "SELECT %s::int + 1", [41]) == [(42,)]

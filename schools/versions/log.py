@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, ForeignKey, OneToOneField, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accreditation.compiled import read_cursor
+from accreditation.compiled import read_rows
 
 # {model: path of foreign-key field names from the model to School ([] for School itself), or
 # None when the model belongs to no school}
@@ -222,13 +222,12 @@ def version_for(school_id: int) -> str | None:
     if not is_possible_id(school_id):
         return None
     table = connection.ops.quote_name(_log_model()._meta.db_table)
-    with read_cursor(connection) as cursor:  # prepared once per connection
-        cursor.execute(
-            f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id = %s), 0), "  # noqa: S608 - table name from _meta
-            f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
-            [school_id],
-        )
-        own, everyone = cursor.fetchone()
+    [(own, everyone)] = read_rows(  # prepared once per connection
+        connection,
+        f"SELECT COALESCE((SELECT MAX(id) FROM {table} WHERE school_id = %s), 0), "  # noqa: S608 - table name from _meta
+        f"COALESCE((SELECT MAX(id) FROM {table} WHERE school_id IS NULL), 0)",
+        [school_id],
+    )
     return f"{school_id}.{own}.{everyone}"
 
 
@@ -249,16 +248,16 @@ def version_for_school_of(model, pk) -> str | None:
         quote(model._meta.pk.column),
         quote(model._meta.get_field("school").column),
     )
-    with read_cursor(connection) as cursor:  # prepared once per connection
-        cursor.execute(
-            f"SELECT o.{school}, COALESCE((SELECT MAX(c.id) FROM {log_table} c WHERE c.school_id = o.{school}), 0), "  # noqa: S608
-            f"COALESCE((SELECT MAX(id) FROM {log_table} WHERE school_id IS NULL), 0) FROM {table} o WHERE o.{key} = %s",
-            [pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    found = read_rows(  # prepared once per connection
+        connection,
+        f"SELECT o.{school}, COALESCE((SELECT MAX(c.id) FROM {log_table} c WHERE c.school_id = o.{school}), 0), "  # noqa: S608
+        f"COALESCE((SELECT MAX(id) FROM {log_table} WHERE school_id IS NULL), 0) FROM {table} o WHERE o.{key} = %s",
+        [pk],
+    )
+    if not found:
         return None
-    return f"{row[0]}.{row[1]}.{row[2]}"
+    school_id, own, everyone = found[0]
+    return f"{school_id}.{own}.{everyone}"
 
 
 def prune() -> int:
