@@ -135,7 +135,7 @@ def register(request):
     page = SimpleLazyObject(lambda: Paginator(awards, REGISTER_PAGE_SIZE).get_page(request.GET.get("page")))
     context = {"form": form, "page": page, "query": query, **_register_cache(query, request.GET.get("page"))}
     response = render(request, "validation/register.html", context)
-    if whole is not None and not response.cookies and not len(messages.get_messages(request)):
+    if whole is not None and not response.cookies:  # no message waited (_whole_page_key)
         store_page(whole, response.content, REGISTER_CACHE_SECONDS)
     return response
 
